@@ -1,0 +1,138 @@
+"""Archival references as the edition writes them: "RGASPI F. 558. Op. 11. D. 86. L. 2–4. Autograph."."""
+from __future__ import annotations
+
+import re
+
+from .records import ArchiveRef
+
+_ARCHIVE_NAME = r"(?:RGASPI|GARF|RGAE|RGVA|RGANI|RGALI|APRF|AP\s?RF|AVP\s?RF|TsA\s?FSB|TsAMO|RGIA|TsGA\s?SPb|TsGAOR|[A-Z][A-Za-z]{2,9})"
+_IBID = re.compile(r"^\s*(?:Ibid|Ibidem|Same place|In the same place)\b\.?,?\s*", re.I)
+_ARCHIVE_AT_START = re.compile(r"^\s*(?P<a>" + _ARCHIVE_NAME + r")\b\.?,?\s*(?=F\s*\.|Fond|Personal|Op\b|$)")
+_FOND = re.compile(r"\bF\s*\.\s*(?P<v>[A-Z]?-?\d+[A-Za-z]?)\b\.?")
+# The OCR reads the Cyrillic "Оп." as "On." and the "11" as "P." (or "П.").
+_OPIS = re.compile(r"\b(?:Op|On|0p|Оп|Оn)\s*\.\s*(?P<v>\d+[A-Za-z]?|[PpПI]{1,2})(?=[\s.,;)]|$)\.?")
+_DELO = re.compile(r"\bD\s*\.\s*(?P<v>\d+[A-Za-z]?)\b\.?")
+_SHEET_NUM = r"\d+\s*(?:v|ob|rev)?\.?"
+_SHEETS = re.compile(
+    r"\b(?:LL|Ll|L|l|Sheets?|sheets?)\s*\.?\s*(?P<v>\d+\s*(?:v\b|ob\b\.?|rev\b\.?)?(?:\s*(?:[-–—]|,|and)\s*\d+\s*(?:v\b|ob\b\.?|rev\b\.?)?)*)"
+)
+_SPLIT_MORE = re.compile(r"(?<=[.;])\s+(?=(?:" + _ARCHIVE_NAME + r"\.?\s+)?F\s*\.\s*\d)")
+
+_HAS_UNIT = re.compile(r"\b(?:D|L|LL|Ll)\s*\.\s*\d")
+
+LEVELS = ("archive", "fond", "opis", "delo", "sheets")
+
+
+def normalise_sheets(v: str) -> str:
+    v = re.sub(r"\s*[-—–]\s*", "–", v.strip())
+    v = re.sub(r"\s*,\s*", ", ", v)
+    v = re.sub(r"\s+and\s+", ", ", v)
+    return v.rstrip(".").strip()
+
+
+def parse_ref(text: str, line: int, previous: ArchiveRef | None, default_archive: str | None = None) -> ArchiveRef | None:
+    """One reference; `Ibid.` and a reference without an archive name take the rest from the previous one."""
+    seg = text.strip().strip(";").strip()
+    if not seg:
+        return None
+    ref = ArchiveRef(line=line, as_written=seg)
+    rest = seg
+    ibid = _IBID.match(rest)
+    if ibid:
+        rest = rest[ibid.end():]
+    m = _ARCHIVE_AT_START.match(rest)
+    if m and m.group("a") not in ("Ibid", "Personal", "See", "For", "The"):
+        ref.archive = re.sub(r"\s+", " ", m.group("a"))
+        rest = rest[m.end():]
+    end = 0
+    for level, rx in (("fond", _FOND), ("opis", _OPIS), ("delo", _DELO), ("sheets", _SHEETS)):
+        mm = rx.search(rest, end)
+        if not mm:
+            continue
+        # The components come in order; one found far past the previous is part of the description.
+        if end and rest[end:mm.start()].strip(" .,"):
+            continue
+        value = mm.group("v")
+        if level == "opis" and not value[0].isdigit():
+            ref.slips["opis"] = value
+            value = "11"
+        elif level == "sheets":
+            written = value.strip()
+            value = normalise_sheets(value)
+            if written != value and written.replace(" ", "") != value.replace(" ", ""):
+                ref.slips["sheets"] = written
+        if level == "opis" and mm.group(0).lstrip().startswith(("On", "0p")):
+            ref.slips.setdefault("opisLabel", mm.group(0).strip())
+        setattr(ref, level, value)
+        end = mm.end()
+    desc = rest[end:].strip(" .,;")
+    if desc:
+        ref.description = desc
+    if not (ref.fond or ref.opis or ref.delo or ref.sheets or ref.archive or ibid):
+        return None
+    if ibid or not ref.archive:
+        _inherit(ref, previous, full=bool(ibid))
+    if not ref.archive:
+        ref.archive = default_archive
+    return ref
+
+
+def _inherit(ref: ArchiveRef, prev: ArchiveRef | None, full: bool) -> None:
+    """Fill the levels above the first one the reference restates."""
+    if prev is None:
+        return
+    first = next((i for i, lv in enumerate(LEVELS) if getattr(ref, lv)), None)
+    if first is None:
+        if full:
+            for lv in LEVELS:
+                setattr(ref, lv, getattr(prev, lv))
+        return
+    for lv in LEVELS[:first]:
+        setattr(ref, lv, getattr(prev, lv))
+
+
+def split_refs(text: str) -> list[str]:
+    """The references of an archive line: separated by `;`, or by `. ` before a new `F.`."""
+    out = []
+    for part in re.split(r";\s*", text):
+        start = 0
+        for m in _SPLIT_MORE.finditer(part):
+            # Split only where the text before already holds a whole reference ("Ibid. F. 17" is one).
+            if _HAS_UNIT.search(part, start, m.start()):
+                out.append(part[start:m.start()])
+                start = m.end()
+        out.append(part[start:])
+    return [p for p in out if p.strip()]
+
+
+def parse_archive_line(text: str, line: int, previous: ArchiveRef | None = None) -> list[ArchiveRef]:
+    refs: list[ArchiveRef] = []
+    prev = previous
+    for seg in split_refs(text):
+        ref = parse_ref(seg, line, prev, default_archive=prev.archive if prev else None)
+        if ref is None:
+            continue
+        refs.append(ref)
+        prev = ref
+    return refs
+
+
+PAREN = re.compile(r"\((?P<c>[^()]*)\)")
+_LOOKS_LIKE_REF = re.compile(r"^\s*(?:Ibid|" + _ARCHIVE_NAME + r"\.?\s*F\s*\.|F\s*\.\s*\d|Op\.|D\.\s*\d|L\.\s*\d)")
+
+
+def find_refs(text: str, line: int, previous: ArchiveRef | None) -> list[tuple[int, int, ArchiveRef]]:
+    """References a note gives in parentheses, with their positions, resolved in reading order."""
+    out = []
+    prev = previous
+    for m in PAREN.finditer(text):
+        content = m.group("c")
+        if not _LOOKS_LIKE_REF.match(content):
+            continue
+        for seg in split_refs(content):
+            ref = parse_ref(seg, line, prev, default_archive=prev.archive if prev else None)
+            if ref is None:
+                continue
+            out.append((m.start(), m.end(), ref))
+            prev = ref
+    return out

@@ -1,0 +1,175 @@
+"""The authority file: persons, places and organisations, and how the text names them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .namespace import BASE
+
+ID = BASE + "id/"
+_KIND = {
+    "http://xmlns.com/foaf/0.1/Person": "person",
+    "https://schema.org/Place": "place",
+    "http://xmlns.com/foaf/0.1/Organization": "organisation",
+}
+_P = {
+    "family": "http://xmlns.com/foaf/0.1/familyName",
+    "given": "http://xmlns.com/foaf/0.1/givenName",
+    "pref": "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "alt": "http://www.w3.org/2004/02/skos/core#altLabel",
+    "initials": BASE + "ontology#initials",
+    "default": BASE + "ontology#defaultReading",
+}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# A name followed by one of these words names a thing after the person ("Gorky region", "Gogol monument").
+_NAMED_AFTER_NEXT = re.compile(
+    r"\s*(?:region|regions|oblast|krai|kray|territory|district|districts|raion|street|square|prospect|avenue|"
+    r"monument|Academy|Institute|University|plant|Plant|factory|Factory|works|Works|station|Station|Park|park|"
+    r"canal|Canal|Military|Military-Political|Prize|prize|Palace|Theatre|Theater|collective farm|commune|"
+    r"Commune|mine|Mine|embankment|bridge|Bridge|airship|ship|Library|Museum|Stadium|Automobile|Tractor)\b"
+)
+_NAMED_AFTER_PREV = re.compile(r"(?:Order of(?: the)?|named after|imeni|im\.|name of|city of)\s*$")
+
+
+@dataclass
+class Entry:
+    """One authority record."""
+
+    key: str  # "person/stalin"
+    kind: str
+    label: str
+    family_name: str | None = None
+    forms: list[str] = field(default_factory=list)
+    initials: list[str] = field(default_factory=list)
+    default: bool = False
+
+    @property
+    def iri(self) -> str:
+        return ID + self.key
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    surface: str
+    entry: Entry
+
+
+class Authority:
+    """Looks up names in text; namesakes are told apart by initials, else the default reading."""
+
+    def __init__(self, entries: list[Entry], path: Path | None = None):
+        self.entries = {e.key: e for e in entries}
+        self.path = path
+        self._by_form: dict[str, list[Entry]] = {}
+        for e in entries:
+            for f in e.forms:
+                self._by_form.setdefault(f, []).append(e)
+
+    @classmethod
+    def load(cls, path: Path) -> "Authority":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        raw: dict[str, dict] = {}
+        for q in store.quads_for_pattern(None, None, None, None):
+            s = q.subject.value
+            if not s.startswith(ID):
+                continue
+            d = raw.setdefault(s, {"types": set(), "family": None, "pref": None, "alt": [], "initials": [],
+                                   "default": False})
+            p, o = q.predicate.value, q.object
+            if p == RDF_TYPE:
+                d["types"].add(o.value)
+            elif p == _P["family"]:
+                d["family"] = o.value
+            elif p == _P["pref"]:
+                d["pref"] = o.value
+            elif p == _P["alt"]:
+                d["alt"].append(o.value)
+            elif p == _P["initials"]:
+                d["initials"].append(o.value)
+            elif p == _P["default"]:
+                d["default"] = o.value == "true"
+        entries = []
+        for iri in sorted(raw):
+            d = raw[iri]
+            kind = next((_KIND[t] for t in sorted(d["types"]) if t in _KIND), None)
+            if kind is None:
+                continue
+            forms = []
+            if kind == "person":
+                forms.append(d["family"] or "")
+            else:
+                forms.append(d["pref"] or "")
+            forms += sorted(d["alt"])
+            forms = [f for f in dict.fromkeys(forms) if len(f) >= 2]
+            entries.append(Entry(iri[len(ID):], kind, d["pref"] or d["family"] or iri, d["family"], forms,
+                                 sorted(d["initials"]), d["default"]))
+        return cls(entries, path)
+
+    @cached_property
+    def _regex(self) -> re.Pattern:
+        forms = sorted(self._by_form, key=lambda f: (-len(f), f))
+        alt = "|".join(re.escape(f) for f in forms)
+        return re.compile(
+            r"(?<![\w])(?:(?P<init>(?:[A-Z][a-z]?\.\s?){1,3})\s?)?(?P<name>" + alt + r")(?:['’]s)?(?![\w])"
+        )
+
+    def lookup(self, form: str, initials: str | None = None, kind: str | None = None) -> Entry | None:
+        """The entry a name means; initials pick among namesakes."""
+        cands = [e for e in self._by_form.get(form.strip(), []) if kind is None or e.kind == kind]
+        if not cands:
+            return None
+        if len(cands) == 1:
+            return cands[0]
+        if initials:
+            norm = initials.replace(" ", "")
+            for e in cands:
+                if norm in (i.replace(" ", "") for i in e.initials):
+                    return e
+        for e in cands:
+            if e.default:
+                return e
+        # Prefer a person to a place of the same name only when no default settles it.
+        return sorted(cands, key=lambda e: (e.kind != "person", e.key))[0]
+
+    def find(self, text: str) -> list[Match]:
+        """Every authority name in a text, skipping names of things named after a person."""
+        out = []
+        for m in self._regex.finditer(text):
+            name = m.group("name")
+            init = m.group("init")
+            if init and not re.fullmatch(r"(?:[A-Z]\.\s?){1,3}", init.strip() + ("" if init.strip().endswith(".") else ".")):
+                init = None
+            named_after = bool(_NAMED_AFTER_NEXT.match(text, m.end()) or _NAMED_AFTER_PREV.search(text[:m.start()]))
+            kinds = {e.kind for e in self._by_form.get(name, [])}
+            entry = None
+            if named_after:
+                # "Gorky region" is the place, never the writer; "Order of Lenin" is no mention of Lenin.
+                entry = self.lookup(name, kind="place") if "place" in kinds else None
+            else:
+                entry = self.lookup(name, init.strip() if init else None)
+            if entry is None:
+                continue
+            start = m.start("init") if init and entry.kind == "person" else m.start("name")
+            out.append(Match(start, m.end(), text[start:m.end()], entry))
+        return out
+
+
+_cache: dict[Path, Authority] = {}
+
+
+def load_authority(path: Path | None = None) -> Authority:
+    """The authority file shipped in ontology/ (or another one)."""
+    from .resources import ontology_file
+
+    path = Path(path) if path else ontology_file("authority.ttl")
+    if path not in _cache:
+        _cache[path] = Authority.load(path)
+    return _cache[path]

@@ -1,0 +1,454 @@
+"""Records → RDF: every letter, request, response and decision as quads, one named graph per source page."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .authority import Authority, load_authority
+from .namespace import BASE, DCTERMS, FOAF, ID, PBO, PROV, RDF, RDFS, RICO, RICRST, SCHEMA, SKOS, XSD
+from .parse import link_replies, parse_file, slug
+from .records import ArchiveRef, Letter, Page, Warning_
+
+AUTHORITY_GRAPH = ox.NamedNode(ID + "graph/authority")
+VOCAB_GRAPH = ox.NamedNode(ID + "graph/vocabulary")
+EDITION = ox.NamedNode(ID + "edition/stalin-kaganovich-correspondence-1931-1936")
+
+FORM_TERMS = {"Encryption": PBO.Encryption, "Cipher": PBO.Cipher, "Telegram": PBO.Telegram,
+              "Telephone message": PBO.TelephoneMessage, "Direct wire note": PBO.DirectWireNote}
+OUTCOME_TERMS = {"agreed": PBO.Agreed, "rejected": PBO.Rejected, "abstained": PBO.Abstained,
+                 "amended": PBO.Amended, "other": PBO.OtherOutcome}
+
+
+def N(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def lit(value, datatype=None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    if datatype is None:
+        if isinstance(value, bool):
+            return ox.Literal("true" if value else "false", datatype=N(XSD.boolean))
+        if isinstance(value, int):
+            return ox.Literal(str(value), datatype=N(XSD.integer))
+        return ox.Literal(str(value))
+    return ox.Literal(str(value), datatype=N(datatype))
+
+
+def date_lit(iso: str) -> ox.Literal:
+    return lit(iso, XSD.date if len(iso) == 10 else XSD.gYearMonth if len(iso) == 7 else XSD.gYear)
+
+
+@dataclass
+class Build:
+    """The result of a build: quads, parsed pages, warnings and names the authority file lacks."""
+
+    quads: list[ox.Quad]
+    pages: list[Page]
+    warnings: list[Warning_]
+    unknown_names: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        letters = [L for p in self.pages for L in p.letters]
+        triples = {(q.subject, q.predicate, q.object) for q in self.quads}
+        persons = {m.key for L in letters for m in L.mentions if m.kind == "person"}
+        decisions = {q.subject for q in self.quads if q.predicate == N(RDF.type) and q.object == N(PBO.PolitburoDecision)}
+        return {
+            "pages": len(self.pages),
+            "letters": len(letters),
+            "requests": sum(1 for L in letters if L.is_request),
+            "responses": sum(1 for L in letters if L.response),
+            "decisions": len(decisions),
+            "persons": len(persons),
+            "triples": len(triples),
+        }
+
+
+class _Emitter:
+    def __init__(self, auth: Authority):
+        self.auth = auth
+        self.quads: set[ox.Quad] = set()
+        self.graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        self.used: set[str] = set()  # authority keys the build refers to
+        self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
+
+    def add(self, s, p, o, g=None) -> None:
+        if o is None:
+            return
+        if not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            o = lit(o)
+        self.quads.add(ox.Quad(s, N(p), o, g or self.graph))
+
+    def entity(self, key: str, kind: str = "person", label: str | None = None) -> ox.NamedNode:
+        if key in self.auth.entries:
+            self.used.add(key)
+        else:
+            self.provisional.setdefault(key, (kind, label or key.split("/")[-1]))
+        return N(ID + key)
+
+    def place(self, name: str | None) -> ox.NamedNode | None:
+        if not name:
+            return None
+        e = self.auth.lookup(name, kind="place")
+        if e:
+            return self.entity(e.key, "place")
+        return self.entity("place/" + slug(name), "place", name)
+
+
+def letter_iris(pages: list[Page]) -> dict[tuple[str, int], str]:
+    """Readable, stable IRIs: date, first author and recipient, and the first archival sheet."""
+    out: dict[tuple[str, int], str] = {}
+    taken: dict[str, int] = {}
+    for L in sorted((L for p in pages for L in p.letters), key=lambda L: (L.date or "", L.source, L.line)):
+        a = (L.author_keys[0] if L.author_keys else "unknown").split("/")[-1]
+        r = (L.recipient_keys[0] if L.recipient_keys else "unknown").split("/")[-1]
+        ref = next((x for x in L.archive_refs if x.fond), None)
+        if ref:
+            tail = f"f{ref.fond}-op{ref.opis}-d{ref.delo}-l{(ref.sheets or '').split('–')[0].split(',')[0]}"
+        else:
+            tail = hashlib.sha1((L.heading + "\n" + (L.body[0][1] if L.body else "")).encode()).hexdigest()[:8]
+        base = f"letter/{L.date or 'undated'}-{a}-to-{r}-{slug(tail)}"
+        n = taken.get(base, 0)
+        taken[base] = n + 1
+        out[(L.source, L.line)] = ID + (base if n == 0 else f"{base}-{n + 1}")
+    return out
+
+
+def part(kind: str, owner: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
+    """A node that belongs to a letter or decision: flat, readable, derived from its owner's IRI."""
+    name = owner.value.rsplit("/", 1)[-1]
+    return N(f"{ID}{kind}/{name}{'-' + suffix if suffix else ''}")
+
+
+
+def unit_iris(ref: ArchiveRef) -> list[tuple[ox.NamedNode, str, str, str]]:
+    """The archival hierarchy a reference points into: archive → fond → opis → delo."""
+    arch = slug(ref.archive or "unknown-archive")
+    out = []
+    path = f"archive/{arch}"
+    label = ref.archive or "unknown archive"
+    for level, prefix, rtype, lab in (("fond", "f", RICRST.Fonds, "F."), ("opis", "op", RICRST.Series, "Op."),
+                                      ("delo", "d", RICRST.File, "D.")):
+        v = getattr(ref, level)
+        if not v:
+            break
+        path += f"-{prefix}{slug(v)}"
+        label += f" {lab} {v}."
+        out.append((N(ID + path), str(rtype), v, label.rstrip(".")))
+    return out
+
+
+def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
+    """Turn parsed pages into quads."""
+    em = _Emitter(auth)
+    iris = letter_iris(pages)
+    letters_by_key = {(L.source, L.line): L for p in pages for L in p.letters}
+    for page in pages:
+        src = N(ID + "source/" + slug(Path(page.source).stem))
+        em.graph = src
+        _page(em, page, src)
+        for L in page.letters:
+            _letter(em, L, N(iris[(L.source, L.line)]), src, iris, letters_by_key)
+    _authority(em, auth)
+    _vocabulary(em)
+    return sorted(em.quads, key=_quad_key), []
+
+
+def _quad_key(q: ox.Quad) -> tuple:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def _page(em: _Emitter, page: Page, src: ox.NamedNode) -> None:
+    em.add(src, RDF.type, N(PBO.SourcePage))
+    em.add(src, RDF.type, N(PROV.Entity))
+    em.add(src, PBO.sourceFile, page.source)
+    em.add(src, PBO.sha256, page.sha256)
+    if page.title:
+        em.add(src, DCTERMS.title, page.title)
+    if page.preamble:
+        em.add(src, DCTERMS.description, "\n".join(t for _, t in page.preamble))
+    em.add(src, DCTERMS.source, EDITION)
+    em.add(EDITION, RDF.type, N(PBO.Edition))
+    em.add(EDITION, DCTERMS.title, "Stalin and Kaganovich. Correspondence. 1931–1936")
+    em.add(EDITION, DCTERMS.publisher, "ROSSPEN")
+    em.add(EDITION, DCTERMS.issued, lit("2001", XSD.gYear))
+
+
+def _sourced(em: _Emitter, node: ox.NamedNode, src: ox.NamedNode, line: int) -> None:
+    em.add(node, PROV.wasQuotedFrom, src)
+    em.add(node, PBO.sourceLine, lit(line))
+
+
+def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, index: int | None = None) -> None:
+    em.add(node, RDF.type, N(PBO.ArchivalReference))
+    for level in ("archive", "fond", "opis", "delo", "sheets"):
+        v = getattr(ref, level)
+        if v:
+            em.add(node, getattr(PBO, level), v)
+    em.add(node, PBO.citation, ref.citation)
+    em.add(node, RDFS.label, ref.citation)
+    em.add(node, PBO.asWritten, ref.as_written)
+    if ref.description:
+        em.add(node, DCTERMS.description, ref.description)
+    for part, written in sorted(ref.slips.items()):
+        if part == "opisLabel":
+            em.add(node, RDFS.comment, f"written {written!r}; read as Op.")
+        else:
+            em.add(node, RDFS.comment, f"{part} written {written!r}; normalised to {getattr(ref, part)!r}")
+    if index is not None:
+        em.add(node, PBO.referenceIndex, lit(index))
+    _sourced(em, node, src, ref.line)
+    units = unit_iris(ref) if ref.fond else []
+    parent = None
+    if ref.archive:
+        arch = N(ID + f"archive/{slug(ref.archive)}")
+        em.add(arch, RDF.type, N(RICO.CorporateBody))
+        em.add(arch, RDFS.label, ref.archive)
+        parent = arch
+    for k, (unit, rtype, ident, label) in enumerate(units):
+        em.add(unit, RDF.type, N(RICO.RecordSet))
+        em.add(unit, RICO.hasRecordSetType, N(rtype))
+        em.add(unit, RICO.identifier, ident)
+        em.add(unit, RDFS.label, label)
+        if k == 0 and parent is not None:
+            em.add(unit, RICO.hasOrHadHolder, parent)
+        elif k > 0:
+            em.add(unit, RICO.isOrWasIncludedIn, units[k - 1][0])
+    if units and units[-1][1] == str(RICRST.File):
+        em.add(node, PBO.inFile, units[-1][0])
+
+
+def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict, letters: dict) -> None:
+    em.add(node, RDF.type, N(PBO.Letter))
+    em.add(node, RDF.type, N(SCHEMA.Message))
+    em.add(node, RDFS.label, L.heading)
+    em.add(node, PBO.headingText, L.heading)
+    _sourced(em, node, src, L.line)
+    em.add(node, PBO.endLine, lit(L.end_line))
+    for name, key in zip(L.authors, L.author_keys):
+        em.add(node, SCHEMA.sender, em.entity(key, "person", name))
+    for name, key in zip(L.recipients, L.recipient_keys):
+        em.add(node, SCHEMA.recipient, em.entity(key, "person", name))
+    if L.date:
+        em.add(node, SCHEMA.dateSent, date_lit(L.date))
+    em.add(node, PBO.dateAsWritten, L.date_as_written)
+    em.add(node, PBO.dateEditorial, lit(L.date_editorial))
+    if L.edition:
+        em.add(node, DCTERMS.bibliographicCitation, L.edition)
+        m = re.search(r"\bPp?\.\s*([\d–-]+)", L.edition)
+        if m:
+            em.add(node, PBO.editionPages, m.group(1))
+    if L.form:
+        em.add(node, PBO.form, N(FORM_TERMS[L.form]))
+    for h in L.handling:
+        em.add(node, PBO.handling, h)
+    if L.address:
+        em.add(node, PBO.addressLine, L.address)
+    if L.body:
+        em.add(node, SCHEMA.text, "\n".join(t for _, t in L.body))
+    if L.signature:
+        em.add(node, PBO.signature, L.signature)
+    if L.secretary_note:
+        em.add(node, PBO.secretaryNote, L.secretary_note)
+    for no in L.cipher_nos:
+        em.add(node, PBO.cipherNumber, no)
+    if L.outgoing_no:
+        em.add(node, PBO.outgoingNumber, L.outgoing_no)
+    if L.forwarded_no:
+        em.add(node, PBO.forwardedNumber, L.forwarded_no)
+    if L.forwarded_by:
+        em.add(node, PBO.forwardedBy, em.entity(L.forwarded_by))
+    for k, ref in enumerate(L.archive_refs, 1):
+        r = part("ref", node, str(k))
+        _ref(em, r, ref, src, k)
+        em.add(node, PROV.hadPrimarySource, r)
+    notes = {}
+    for k, fn in enumerate(L.footnotes, 1):
+        f = part("note", node, str(k))
+        notes[fn.line] = f
+        em.add(f, RDF.type, N(PBO.Footnote))
+        em.add(f, RDF.value, fn.text)
+        if fn.number:
+            em.add(f, PBO.noteNumber, fn.number)
+        for pub in fn.publications:
+            em.add(f, DCTERMS.bibliographicCitation, pub)
+        _sourced(em, f, src, fn.line)
+        em.add(node, PBO.hasFootnote, f)
+    tx = L.transmission
+    if tx:
+        t = part("transmission", node)
+        em.add(node, PBO.transmission, t)
+        em.add(t, RDF.type, N(PBO.Transmission))
+        em.add(t, PBO.asWritten, tx.as_written)
+        em.add(t, PROV.atLocation, em.place(tx.place))
+        if tx.date:
+            em.add(t, PBO.date, date_lit(tx.date))
+        if tx.time:
+            em.add(t, PBO.time, lit(tx.time + ":00", XSD.time))
+        if tx.date and tx.time and len(tx.date) == 10:
+            em.add(t, PROV.startedAtTime, lit(f"{tx.date}T{tx.time}:00", XSD.dateTime))
+        if tx.incoming_no:
+            em.add(node, PBO.incomingNumber, tx.incoming_no)
+        if tx.line in notes:
+            em.add(t, PROV.wasDerivedFrom, notes[tx.line])
+        _sourced(em, t, src, tx.line)
+    for key in L.replies_to:
+        if key in iris:
+            em.add(node, PBO.repliesTo, N(iris[key]))
+    for line, no in L.cited_numbers:
+        em.add(node, PBO.citedNumber, no)
+    request = None
+    if L.is_request:
+        request = part("request", node)
+        em.add(node, PBO.makesRequest, request)
+        em.add(request, RDF.type, N(PBO.Request))
+        em.add(request, RDFS.label, f"Request in {L.heading}")
+        if L.request_text:
+            em.add(request, PBO.requestText, L.request_text)
+        _sourced(em, request, src, L.request_line or L.line)
+    if request is not None and L.response:
+        _response(em, L, request, src, notes, iris)
+    for d in L.decisions:
+        if d.ref and d.ref.fond:
+            key = f"decision/{d.date}-f{slug(d.ref.fond)}-op{slug(d.ref.opis or '')}-d{slug(d.ref.delo or '')}-l{slug(d.ref.sheets or '')}"
+        else:
+            key = f"decision/{d.date}-" + hashlib.sha1(d.wording.encode()).hexdigest()[:8]
+        dn = N(ID + key)
+        em.add(dn, RDF.type, N(PBO.PolitburoDecision))
+        em.add(dn, RDFS.label, f"Politburo decision of {d.date}")
+        em.add(dn, DCTERMS.date, date_lit(d.date))
+        em.add(dn, PBO.wording, d.wording)
+        em.add(dn, DCTERMS.creator, _politburo(em))
+        if d.ref:
+            r = part("ref", dn, "decision")
+            _ref(em, r, d.ref, src)
+            em.add(dn, PROV.hadPrimarySource, r)
+        if d.publication:
+            em.add(dn, DCTERMS.bibliographicCitation, d.publication)
+        if d.footnote_line in notes:
+            em.add(dn, PROV.wasDerivedFrom, notes[d.footnote_line])
+        _sourced(em, dn, src, d.line)
+        em.add(node, PBO.recordsDecision, dn)
+        if request is not None and L.date and d.date >= L.date[:10]:
+            em.add(request, PBO.ledTo, dn)
+    for k, nd in enumerate(L.noted, 1):
+        dn = part("document", node, str(k))
+        em.add(dn, RDF.type, N(PBO.NotedDocument))
+        em.add(dn, RDF.type, N(SCHEMA.Message))
+        em.add(dn, RDF.value, nd.text)
+        if nd.sender:
+            em.add(dn, SCHEMA.sender, em.entity(nd.sender))
+        if nd.date:
+            em.add(dn, SCHEMA.dateSent, date_lit(nd.date))
+        if nd.ref:
+            r = part("ref", dn, "source")
+            _ref(em, r, nd.ref, src)
+            em.add(dn, PROV.hadPrimarySource, r)
+        if nd.line in notes:
+            em.add(dn, PROV.wasDerivedFrom, notes[nd.line])
+        _sourced(em, dn, src, nd.line)
+    for m in L.mentions:
+        e = em.entity(m.key, m.kind, m.family_name or m.surface)
+        em.add(node, SCHEMA.mentions, e)
+
+
+def _politburo(em: _Emitter) -> ox.NamedNode:
+    e = em.auth.lookup("Politburo", kind="organisation")
+    return em.entity(e.key if e else "org/politburo", "organisation", "Politburo")
+
+
+def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode, notes: dict, iris: dict) -> None:
+    R = L.response
+    node = part("response", request)
+    em.add(node, RDF.type, N(PBO.Response))
+    em.add(node, RDFS.label, f"Response to {L.heading}")
+    em.add(node, PBO.respondsTo, request)
+    em.add(node, PBO.outcome, N(OUTCOME_TERMS[R.outcome]))
+    em.add(node, PBO.evidence, R.evidence)
+    if R.text:
+        em.add(node, PBO.responseText, R.text)
+    for key in L.recipient_keys[:1]:
+        em.add(node, SCHEMA.sender, em.entity(key))
+    if R.date:
+        em.add(node, PBO.date, date_lit(R.date))
+    if R.time:
+        em.add(node, PBO.time, lit(R.time + ":00", XSD.time))
+    if R.date and R.time:
+        em.add(node, PROV.startedAtTime, lit(f"{R.date}T{R.time}:00", XSD.dateTime))
+    em.add(node, PROV.atLocation, em.place(R.place))
+    if R.ref:
+        r = part("ref", node, "response")
+        _ref(em, r, R.ref, src)
+        em.add(node, PROV.hadPrimarySource, r)
+    if R.footnote_line in notes:
+        em.add(node, PROV.wasDerivedFrom, notes[R.footnote_line])
+    if R.reply_line is not None:
+        reply = iris.get((R.reply_source, R.reply_line))
+        if reply:
+            em.add(node, PBO.expressedIn, N(reply))
+        rsrc = N(ID + "source/" + slug(Path(R.reply_source).stem)) if R.reply_source else src
+        _sourced(em, node, rsrc, R.line)
+    else:
+        _sourced(em, node, src, R.line)
+
+
+def _authority(em: _Emitter, auth: Authority) -> None:
+    """Copy the authority records the build uses; add provisional records for names it lacks."""
+    if em.used and auth.path:
+        store = ox.Store()
+        store.bulk_load(path=str(auth.path), format=ox.RdfFormat.TURTLE)
+        wanted = {N(ID + k) for k in em.used}
+        for q in store.quads_for_pattern(None, None, None, None):
+            if q.subject in wanted:
+                em.quads.add(ox.Quad(q.subject, q.predicate, q.object, AUTHORITY_GRAPH))
+    for key, (kind, label) in sorted(em.provisional.items()):
+        s = N(ID + key)
+        g = AUTHORITY_GRAPH
+        if kind == "person":
+            em.add(s, RDF.type, N(FOAF.Person), g)
+            em.add(s, RDF.type, N(SCHEMA.Person), g)
+            em.add(s, FOAF.familyName, label.split()[-1], g)
+        elif kind == "place":
+            em.add(s, RDF.type, N(SCHEMA.Place), g)
+            em.add(s, RDF.type, N(PBO.Place), g)
+        else:
+            em.add(s, RDF.type, N(FOAF.Organization), g)
+            em.add(s, RDF.type, N(PBO.Organisation), g)
+        em.add(s, SKOS.prefLabel, lit(label, lang="en"), g)
+        em.add(s, PBO.provisional, lit(True), g)
+
+
+def _vocabulary(em: _Emitter) -> None:
+    """The form and outcome concepts, copied from the ontology so the data graph answers alone."""
+    from .resources import ontology_file
+
+    path = ontology_file("pbo.ttl")
+    if not path.exists():
+        return
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    schemes = {N(PBO.FormScheme), N(PBO.OutcomeScheme)}
+    concepts = {q.subject for q in store.quads_for_pattern(None, N(SKOS.inScheme), None, None) if q.object in schemes}
+    for q in store.quads_for_pattern(None, None, None, None):
+        if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation), N(SKOS.inScheme)):
+            em.quads.add(ox.Quad(q.subject, q.predicate, q.object, VOCAB_GRAPH))
+
+
+def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None) -> Build:
+    """Parse every page and build the graph."""
+    auth = load_authority(authority)
+    pages = [parse_file(p, auth, encoding) for p in paths]
+    warnings = [w for p in pages for w in p.warnings]
+    warnings += link_replies(pages)
+    quads, more = build_graph(pages, auth)
+    unknown: dict[str, list[str]] = {}
+    for p in pages:
+        for L in p.letters:
+            for m in L.mentions:
+                if m.provisional:
+                    unknown.setdefault(m.surface, []).append(f"{p.source}:{m.line}")
+    return Build(quads, pages, warnings + more, unknown)

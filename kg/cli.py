@@ -1,0 +1,118 @@
+"""The `kg` command: a thin layer over the library; each command parses options, calls one function, prints."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_OUT = Path("build")
+
+
+class KgGroup(click.Group):
+    """Turns every library error into one line on stderr and its exit code; never a traceback."""
+
+    def invoke(self, ctx):
+        from .errors import KgError
+
+        try:
+            return super().invoke(ctx)
+        except KgError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="politburo-kg", prog_name="kg")
+def cli():
+    """Knowledge graph of the Stalin–Kaganovich correspondence (1931–1936): build, query, validate."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder for graph.ttl, graph.nt, graph.trig, graph.nq and graph.jsonld.")
+@click.option("--encoding", help="Encoding of the source pages (default: UTF-8, with or without BOM).")
+@click.option("--authority", type=click.Path(dir_okay=False, path_type=Path),
+              help="Another authority file of persons, places and organisations (Turtle).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the summary only, no warnings.")
+def build(sources, out, encoding, authority, quiet):
+    """Parse source pages (files or folders; default seeds/) and write the graph."""
+    from .pipeline import run_build
+
+    result = run_build(list(sources), out, encoding=encoding, authority=authority)
+    if not quiet:
+        for w in result.warnings:
+            click.echo(f"warning: {w}", err=True)
+        if result.unknown_names:
+            click.echo("names not in the authority file (added as provisional; curate ontology/authority.ttl):",
+                       err=True)
+            for name, where in sorted(result.unknown_names.items()):
+                click.echo(f"  {name}: {', '.join(where)}", err=True)
+    s = result.summary()
+    click.echo(
+        f"Built {out / 'graph.ttl'} from {s['pages']} page{'s' if s['pages'] != 1 else ''}: "
+        f"{s['letters']} letters, {s['requests']} requests, {s['responses']} responses, "
+        f"{s['decisions']} PB decisions, {s['persons']} persons, {s['triples']} triples; "
+        f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}."
+    )
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
+              show_default=True, help="Graph file (.ttl, .nt, .trig, .nq, .jsonld).")
+@click.option("--sparql", help="An ad hoc SPARQL query instead of a named one.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="table for people; csv, tsv or json for programs.")
+def query(query, graph, sparql, fmt):
+    """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
+    from .errors import QueryError
+    from .query import query as run_query
+    from .query import resolve_query
+
+    if sparql and query:
+        raise click.UsageError("give a query name or file, or --sparql, not both")
+    if sparql:
+        text, source = sparql, "--sparql"
+    elif query:
+        q = resolve_query(query)
+        text, source = q.text, str(q.path)
+    else:
+        raise QueryError("no query given", hint="name one (`kg queries` lists them), give a .rq file, or --sparql")
+    click.echo(run_query(graph, text, fmt, source), nl=False)
+
+
+@cli.command()
+def queries():
+    """List the named queries and what each answers."""
+    from .query import list_queries
+
+    for q in list_queries():
+        click.echo(f"{q.name:28s} {q.description}")
+
+
+@cli.command()
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
+              show_default=True, help="Graph file to check.")
+def validate(graph):
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
+    from .errors import ValidationFailed
+    from .validate import validate as run_validate
+
+    report = run_validate(graph)
+    if not report.conforms:
+        click.echo(report.text, err=True)
+        raise ValidationFailed(f"{len(report.violations)} violation(s) of the shapes", file=str(graph))
+    click.echo(f"Conforms: {graph} satisfies every shape ({report.focus_nodes} nodes checked).")
+
+
+def main():
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

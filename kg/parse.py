@@ -1,0 +1,744 @@
+"""Source page text → typed records: letters, their references, notes, requests, responses and decisions."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import dates as D
+from .archive import find_refs, parse_archive_line
+from .authority import Authority, Entry, load_authority
+from .errors import SourceError
+from .records import (
+    ArchiveRef, Decision, Footnote, Letter, Mention, NotedDocument, Page, Response, Transmission, Warning_,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading a file
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_source(path: Path, encoding: str | None = None) -> str:
+    """The text of a source page; a clear SourceError for what is not a text page."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError("no such file", file=name, hint="check the path") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a page", file=name) from None
+    except OSError as e:
+        raise SourceError(f"cannot read: {e.strerror}", file=name) from None
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"is {len(data) // (1024 * 1024)} MB; a page of the edition is far smaller", file=name,
+                          hint=f"split it, or check it is the right file (limit {MAX_BYTES // (1024 * 1024)} MB)")
+    if not data.strip():
+        raise SourceError("is empty", file=name, hint="give a page of the edition")
+    if b"\x00" in data[:4096]:
+        raise SourceError("is a binary file, not a text page", file=name)
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as e:
+            raise SourceError(f"cannot be decoded as {encoding}: {e}", file=name) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise SourceError("is not valid UTF-8", file=name, line=line,
+                          hint="give its encoding with --encoding, e.g. --encoding cp1251") from None
+
+
+def split_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    return text.split("\n")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Line shapes
+
+NAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][A-Za-z'’]+(?:-[A-Z][A-Za-z'’]+)?"
+_NAME_FULL = re.compile(r"^" + NAME + r"$")
+_HEADING_SPLIT = re.compile(r"\s+(?:to|To|[-–—])\s+")
+ARCHIVE_LINE = re.compile(r"^\s*Archives?\s*[:.;]\s*(?P<body>.*)$")
+SOURCE_LINE = re.compile(r"^\s*(?:A\s+)?[Ss]ource\s*[:.]\s*(?P<body>.*)$")
+SEPARATOR = re.compile(r"^\s*[_\-–—=*]{3,}\s*$")
+FORMS = {
+    "encryption": "Encryption", "encrypted telegram": "Encryption", "cipher telegram": "Encryption",
+    "cipher": "Cipher", "ciphered": "Cipher", "in cipher": "Cipher",
+    "telegram": "Telegram",
+    "telephone message": "Telephone message", "telephonogram": "Telephone message", "phone message": "Telephone message",
+    "direct wire note": "Direct wire note", "note by direct wire": "Direct wire note", "direct wire": "Direct wire note",
+    "direct line note": "Direct wire note",
+}
+HANDLING = re.compile(
+    r"^\s*(?P<h>(?:Strictly|Top)\s+secret|Secret|Copy|Personal|Special folder|Series\s*[\"“«]?\s*\w\s*[\"”»]?|Urgent|"
+    r"Out of turn|Extraordinary)\s*\.?\s*$", re.I)
+FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
+FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
+INCOMING = re.compile(r"\bIn(?:c|coming)?\.?\s*No\.?\s*(?P<n>\d+)", re.I)
+SECRETARY_LINE = re.compile(
+    r"^\s*(?:No\.?\s*(?P<no>\d+[\w/]*)\.?)?\s*(?P<date>\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)?\s*(?:y\.?|g\.?)?)?"
+    r"\s*(?:\d{1,2})?\s*\.?\s*$")
+TAIL_SECRETARY = re.compile(
+    r"\s(?P<sec>No\.?\s*(?P<no>\d+)\s+\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*\d{2}(?:\s*y\.?)?(?:\s*\d{1,2})?)\s*\.?\s*$")
+GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
+SIG_NAMES = re.compile(
+    r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:\s*[.,]?\s*(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
+CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)")
+CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}\s*/\s*sh)\b\.?", re.I)
+REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d)")
+FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
+GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")
+
+REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
+    r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views|decision|answer|consent|reply|instructions)",
+    r"\b(?:please|kindly)\b[^.?!]{0,60}\b(?:opinion|views?|consent|answer|reply|decision|instructions?|directives?|agreement|approval|sanction)\b",
+    r"\b(?:ask|asking|request|requesting|beg)\s+(?:for\s+)?(?:you|your)\b[^.?!]{0,80}\b(?:opinion|consent|approv\w*|agree\w*|sanction|permission|decision|introduce|allow|authori[sz]e|confirm|instruct\w*|answer|reply|views?|telegraph|wire)",
+    r"\b(?:we|I)\s+(?:kindly\s+)?ask\s+(?:you|for)\b",
+    r"\b(?:ask|request|await|awaiting|waiting\s+for|expect)\w*\s+(?:for\s+)?your\s+(?:consent|approval|sanction|agreement|opinion|instructions|reply|answer|decision|directives?)",
+    r"\b(?:do\s+you\s+(?:agree|object|mind)|what\s+do\s+you\s+think|are\s+you\s+(?:for|against)\b|is\s+it\s+possible\s+to\s+agree)",
+    r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?|consent|answer|instructions|decision)",
+    r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
+)]
+PROPOSAL = re.compile(r"\b(?:we|I)\s+(?:would\s+)?propose\b", re.I)
+
+# Note statements
+PB = r"(?:PB|P\.\s?B\.|Politburo|Political Bureau)"
+DECISION_TRIGGERS = [re.compile(p) for p in (
+    r"\b" + PB + r"\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:approved|decided|adopted|canceled|cancelled|instructed|"
+    r"granted|made\s+a\s+decision|resolved|confirmed|sanctioned|accepted|rejected|postponed|appointed|dismissed|removed|"
+    r"relieved|allowed|permitted|authori[sz]ed|ordered|agreed|endorsed|recognized|recognised|issued|passed|charged|obliged|"
+    r"released|established|set\s+up|created|formed|gave|ruled|prohibited|banned|forbade|adopted|sent|voted|took|"
+    r"considered|discussed|heard|reviewed|returned|annulled|revoked|elected|awarded|assigned|entrusted|proposed)\b",
+    r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?" + PB + r"(?!\s+commission)\b",
+    r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
+    r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
+    r"formalized|formalised|drawn\s+up)\s+(?:by|at|in)\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
+)]
+DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\s+cipher|encrypted|by\s+telegraph|by\s+telegram|"
+                      r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b", re.I)
+FORWARDED = re.compile(r"\bforwarded\b[^()]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)", re.I)
+NOTED_DOC = re.compile(
+    r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|memorandum|report|cipher|"
+    r"encryption|message)\b")
+PUBLICATION = re.compile(r"\b[Ss]ee:?\s+(?P<pub>[^()]+?)\s*(?:\)|$)")
+PLACE_FROM = re.compile(r"\bfrom\s+(?P<p>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
+QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]?")
+
+OUTCOME_RULES = [
+    ("abstained", re.compile(r"\babstain", re.I)),
+    ("amended", re.compile(r"\bamend|\bcorrection|\bcorrected\b|\bedit(?:s|ed|ing)\b|\bwith\s+changes|\bwith\s+(?:the\s+following\s+|his\s+)?addition", re.I)),
+    ("agreed", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+object|\bno\s+objections?\b|\bnot\s+against\b", re.I)),
+    ("rejected", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+agree|\bdisagree|\bobject(?:ed|s|ion)?\b|\bagainst\b|\breject|"
+                            r"\brefus|\bdeclin|\bveto|\bdo\s+without\b|\bnot\s+necessary|\bunnecessary|\binexpedient|"
+                            r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth", re.I)),
+    ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|\bsanction", re.I)),
+]
+
+
+def classify_outcome(text: str) -> str:
+    for outcome, rx in OUTCOME_RULES:
+        if rx.search(text):
+            return outcome
+    return "other"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Headings
+
+
+@dataclass
+class Heading:
+    authors: list[str]
+    recipients: list[str]
+    date: D.HeadingDate
+
+
+def _names(text: str) -> list[str] | None:
+    parts = [p.strip(" .") for p in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", text.strip()) if p.strip(" .")]
+    if not parts or not all(_NAME_FULL.match(p) for p in parts):
+        return None
+    return parts
+
+
+def parse_heading(line: str) -> Heading | None:
+    """A letter heading: "A, B to C October 3 [1934]" or "A - B, C October 28, 1934"."""
+    date = D.parse_heading_date(line)
+    if date is None:
+        return None
+    prefix = line[: line.rfind(date.as_written)].strip()
+    m = _HEADING_SPLIT.search(prefix)
+    if not m:
+        return None
+    authors, recipients = _names(prefix[: m.start()]), _names(prefix[m.end():])
+    if not authors or not recipients:
+        return None
+    return Heading(authors, recipients, date)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The page
+
+
+class PageParser:
+    """Parses one page; the authority file resolves the names it finds."""
+
+    def __init__(self, authority: Authority, source: str):
+        self.auth = authority
+        self.source = source
+        self.warnings: list[Warning_] = []
+        self.roles: dict[int, str] = {}
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Warning_(self.source, line, message))
+
+    def parse(self, lines: list[str]) -> tuple[list[tuple[int, str]], list[Letter]]:
+        starts = [i for i, text in enumerate(lines) if self._is_heading(lines, i)]
+        preamble = [(i + 1, lines[i].strip()) for i in range(starts[0] if starts else len(lines)) if lines[i].strip()]
+        for n, _ in preamble:
+            self.roles[n] = "preamble"
+        letters = []
+        for k, s in enumerate(starts):
+            e = starts[k + 1] if k + 1 < len(starts) else len(lines)
+            letters.append(self._letter(lines, s, e))
+        return preamble, letters
+
+    def _is_heading(self, lines: list[str], i: int) -> bool:
+        if parse_heading(lines[i].strip()) is None:
+            return False
+        # A heading opens a letter only when an archive or source line follows it; else it is a title.
+        seen = 0
+        for j in range(i + 1, min(len(lines), i + 8)):
+            t = lines[j].strip()
+            if not t:
+                continue
+            if ARCHIVE_LINE.match(t) or SOURCE_LINE.match(t):
+                return True
+            seen += 1
+            if seen >= 3 or parse_heading(t):
+                return False
+        return False
+
+    # -- one letter -----------------------------------------------------------------------------------------------
+
+    def _letter(self, lines: list[str], s: int, e: int) -> Letter:
+        heading_text = lines[s].strip()
+        h = parse_heading(heading_text)
+        assert h is not None
+        body_end = e
+        while body_end > s + 1 and not lines[body_end - 1].strip():
+            body_end -= 1
+        L = Letter(source=self.source, line=s + 1, end_line=body_end, heading=heading_text,
+                   authors=h.authors, recipients=h.recipients, date=h.date.iso,
+                   date_as_written=h.date.as_written, date_editorial=h.date.editorial)
+        self.roles[s + 1] = "heading"
+        if h.date.iso is None:
+            self.warn(s + 1, f"heading date {h.date.as_written!r} is not a calendar date")
+        L.author_keys = [self._person_key(n, s + 1) for n in h.authors]
+        L.recipient_keys = [self._person_key(n, s + 1) for n in h.recipients]
+
+        i = s + 1
+        # Metadata block: source, archive, form and handling, dateline, transmission.
+        while i < e:
+            t = lines[i].strip()
+            n = i + 1
+            if not t:
+                i += 1
+                continue
+            if (m := SOURCE_LINE.match(t)) and L.edition is None:
+                L.edition, L.edition_line = m.group("body").strip(), n
+                self.roles[n] = "source"
+            elif (m := ARCHIVE_LINE.match(t)) and not L.archive_refs:
+                L.archive_line = n
+                L.archive_refs = parse_archive_line(m.group("body"), n)
+                self.roles[n] = "archive"
+                if not any(r.fond for r in L.archive_refs) and not L.archive_refs:
+                    self.warn(n, "archive line names no archive, fond or file")
+            elif m := FORM_LINE.match(t):
+                form = FORMS[re.sub(r"\s+", " ", m.group("f").lower())]
+                if L.form and L.form != form:
+                    self.warn(n, f"second form {form!r} after {L.form!r}; keeping the first")
+                else:
+                    L.form, L.form_line = form, n
+                self.roles[n] = "form"
+            elif m := HANDLING.match(t):
+                L.handling.append(re.sub(r"\s+([.\"”])", r"\1", m.group("h").strip()))
+                self.roles[n] = "handling"
+            elif m := FROM_LINE.match(t):
+                L.transmission = self._transmission(t, n, L.date)
+                self.roles[n] = "transmission"
+            elif INCOMING.fullmatch(t.rstrip(".")) and L.transmission is None:
+                L.transmission = Transmission(n, t, incoming_no=INCOMING.search(t).group("n"))
+                self.roles[n] = "transmission"
+            elif self._is_dateline(t, L.date):
+                L.dateline = t
+                self.roles[n] = "dateline"
+            else:
+                break
+            i += 1
+        if L.archive_line is None and L.edition_line is None:
+            self.warn(s + 1, "letter has no Archive: or source line")
+
+        # Body until a separator; after it, the notes.
+        body: list[tuple[int, str]] = []
+        notes: list[tuple[int, str]] = []
+        in_notes = False
+        for j in range(i, e):
+            t = lines[j].strip()
+            if not t:
+                continue
+            if not in_notes and SEPARATOR.match(t):
+                in_notes = True
+                self.roles[j + 1] = "separator"
+                continue
+            (notes if in_notes else body).append((j + 1, t))
+
+        if body and self._is_address(body[0][1], L):
+            L.address_line, L.address = body[0]
+            self.roles[body[0][0]] = "address"
+            body = body[1:]
+        body = self._peel_tail(body, L)
+        L.body = body
+        for n, _ in body:
+            self.roles[n] = "body"
+        self._numbers(L)
+        self._request(L)
+        self._replies(L)
+        L.footnotes = self._footnotes(notes)
+        self._statements(L)
+        self._mentions(L, lines, s, e)
+        return L
+
+    def _person_key(self, name: str, line: int) -> str:
+        m = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
+        initials, family = (m.group(1).strip(), m.group(2)) if m else (None, name)
+        entry = self.auth.lookup(family, initials, kind="person")
+        if entry is None:
+            self.warn(line, f"person {name!r} is not in the authority file; added as provisional")
+            return "person/" + slug(family)
+        return entry.key
+
+    def _transmission(self, text: str, line: int, anchor: str | None) -> Transmission:
+        rest = FROM_LINE.match(text).group("rest")
+        tx = Transmission(line, text)
+        pm = re.match(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)", rest)
+        if pm:
+            tx.place = pm.group("p")
+        date, dm = D.parse_roman_date(rest, anchor)
+        if date is None:
+            for mention in D.find_dates(rest, anchor):
+                date = D.resolve(mention, anchor)
+                break
+        tx.date = date or (anchor if anchor and len(anchor) == 10 else None)
+        tm = D.find_time(rest)
+        tx.time = tm.hhmm if tm else None
+        inc = INCOMING.search(rest)
+        tx.incoming_no = inc.group("n") if inc else None
+        if tx.time is None:
+            self.warn(line, "transmission line gives no clock time")
+        return tx
+
+    def _is_dateline(self, t: str, anchor: str | None) -> bool:
+        if SECRETARY_LINE.fullmatch(t) and D.parse_roman_date(t, anchor)[0] and "No" not in t:
+            return True
+        return bool(D.parse_heading_date(t)) and D.parse_heading_date(t).as_written.strip() == t.strip(" .")
+
+    def _is_address(self, t: str, L: Letter) -> bool:
+        if len(t) > 160:
+            return False
+        if GREETING_LINE.match(t):
+            return True
+        pieces = [p for p in re.split(r"(?<=[.!])\s+", t) if p.strip()]
+        if not pieces or any(len(p.split()) > 9 for p in pieces):
+            return False
+        found = self.auth.find(t)
+        keys = {m.entry.key for m in found}
+        if keys & set(L.recipient_keys):
+            return True
+        if re.search(r"\b(?:Central Committee|CC|Tov\.|Comrade)\b", t):
+            return True
+        first = pieces[0].rstrip(".")
+        e = self.auth.lookup(first, kind="place")
+        return e is not None and len(pieces) > 1
+
+    def _peel_tail(self, body: list[tuple[int, str]], L: Letter) -> list[tuple[int, str]]:
+        """Take the secretary's number and date lines and the signature off the end of the body."""
+        body = list(body)
+        while body:
+            n, t = body[-1]
+            if SECRETARY_LINE.fullmatch(t) and re.search(r"\d", t) and (
+                    re.match(r"^\s*No", t) or D.parse_roman_date(t, L.date)[0]):
+                self._secretary(L, n, t)
+                body.pop()
+                continue
+            if (m := TAIL_SECRETARY.search(t)) and m.start() > 0:
+                self._secretary(L, n, m.group("sec"))
+                body[-1] = (n, t[: m.start()].rstrip())
+                continue
+            if L.signature is None:
+                sig = self._signature(t, L)
+                if sig is not None:
+                    L.signature, L.signature_line = sig, n
+                    rest = t[: len(t) - len(sig)].rstrip() if t.endswith(sig) else ""
+                    if rest and t.strip() != sig.strip():
+                        body[-1] = (n, rest)
+                        self.roles.setdefault(n, "body")
+                    else:
+                        body.pop()
+                        self.roles[n] = "signature"
+                    continue
+            break
+        return body
+
+    def _secretary(self, L: Letter, n: int, t: str) -> None:
+        m = re.match(r"^\s*No\.?\s*(?P<no>\d+[\w/]*)", t)
+        if m:
+            L.outgoing_no = m.group("no")
+        L.secretary_note = f"{L.secretary_note} {t}".strip() if L.secretary_note else t
+        L.secretary_line = L.secretary_line or n
+        self.roles.setdefault(n, "secretary")
+
+    def _signature(self, t: str, L: Letter) -> str | None:
+        """The signature at the end of a line: names of persons, perhaps after a closing greeting."""
+        candidates = []
+        # A whole line of greeting and names ("Hello. Yours L. Kaganovich.").
+        pieces = re.split(r"(?<=[.!?])\s+", t)
+        for k in range(len(pieces)):
+            tail = " ".join(pieces[k:])
+            head = " ".join(pieces[:k])
+            if k == 0 or (head and (head.endswith((".", "!", "?", "”", "\"")))):
+                candidates.append((k, tail))
+        for k, tail in candidates:
+            if (k < len(pieces) and GREETING_WORDS.search(pieces[k]) and len(pieces[k].split()) <= 6
+                    and k + 1 < len(pieces)):
+                # A greeting sentence belongs to the signature only together with the names after it.
+                names_part = " ".join(pieces[k + 1:])
+                if self._names_are_signers(names_part, L) and (k == 0 or self._closing_ok(pieces, k)):
+                    return tail
+                continue
+            m = SIG_NAMES.fullmatch(tail)
+            if m and self._names_are_signers(m.group("sig"), L):
+                return tail
+        return None
+
+    @staticmethod
+    def _closing_ok(pieces: list[str], k: int) -> bool:
+        return True
+
+    def _names_are_signers(self, text: str, L: Letter) -> bool:
+        m = SIG_NAMES.fullmatch(text.strip())
+        if not m:
+            return False
+        names = re.findall(NAME, re.sub(r"^(?:Yours?|Your)\s+", "", m.group("sig")))
+        if not names:
+            return False
+        keys = []
+        for name in names:
+            mm = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
+            family = mm.group(2) if mm else name
+            e = self.auth.lookup(family, kind="person")
+            if e is None and family not in L.authors:
+                return False
+            keys.append(e.key if e else "person/" + slug(family))
+        if not set(keys) & set(L.author_keys):
+            if set(keys) & set(L.recipient_keys) and L.line not in getattr(self, "_mismatch", set()):
+                self.warn(L.line, f"signature {text.strip()!r} names a recipient, not the heading's author(s)")
+            return bool(set(keys) & set(L.recipient_keys))
+        return True
+
+    def _numbers(self, L: Letter) -> None:
+        texts = [t for _, t in L.body] + ([L.signature] if L.signature else [])
+        for t in texts:
+            for m in CIPHER_HP.finditer(t):
+                L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
+            for m in CIPHER_SH.finditer(t):
+                L.cipher_nos.append(re.sub(r"\s+", "", m.group("n")))
+        L.cipher_nos = list(dict.fromkeys(L.cipher_nos))
+
+    def _request(self, L: Letter) -> None:
+        for n, t in L.body:
+            for rx in REQUEST_PATTERNS:
+                m = rx.search(t)
+                if m:
+                    L.request_text, L.request_line = _sentence_at(t, m.start()), n
+                    return
+        # A proposal sent to the addressee for approval is a request too; the author's own directive is not.
+        if any(k != "person/stalin" for k in L.author_keys) and "person/stalin" in L.recipient_keys:
+            for n, t in L.body:
+                m = PROPOSAL.search(t)
+                if m:
+                    L.request_text, L.request_line = _sentence_at(t, m.start()), n
+                    return
+
+    def _replies(self, L: Letter) -> None:
+        for n, t in L.body:
+            for m in REPLY_CITE.finditer(t):
+                L.cited_numbers.append((n, re.sub(r"\s+", "", m.group("n"))))
+                if L.reply_outcome is None:
+                    after = t[m.end():].lstrip(" .:")
+                    nxt = REPLY_CITE.search(after)
+                    window = after[: nxt.start()] if nxt else after
+                    first = _sentence_at(window, 0) if window else ""
+                    outcome = classify_outcome(first)
+                    if outcome == "other":
+                        outcome = classify_outcome(window)
+                    L.reply_outcome, L.reply_text = outcome, window.strip()
+
+    # -- notes ----------------------------------------------------------------------------------------------------
+
+    def _footnotes(self, notes: list[tuple[int, str]]) -> list[Footnote]:
+        numbered = [(n, FOOTNOTE_NUM.match(t)) for n, t in notes]
+        any_numbered = any(m for _, m in numbered)
+        out: list[Footnote] = []
+        for (n, t), (_, m) in zip(notes, numbered):
+            self.roles[n] = "footnote"
+            if m:
+                out.append(Footnote(n, m.group("t").strip(), number=m.group("n")))
+            elif any_numbered and out:
+                out[-1].text += "\n" + t
+            else:
+                out.append(Footnote(n, t))
+        for fn in out:
+            fn.publications = [p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(fn.text)]
+        return out
+
+    def _statements(self, L: Letter) -> None:
+        """Read what the notes state: responses, dispatch, forwarding, PB decisions, other documents."""
+        anchor = L.date if L.date and len(L.date) == 10 else None
+        prev_ref = L.archive_refs[-1] if L.archive_refs else None
+        recips = [self.auth.entries[k].family_name if k in self.auth.entries else None for k in L.recipient_keys]
+        recips = [r for r in recips if r] or L.recipients
+        rn = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
+        resp_rx = [
+            re.compile(r"\b" + rn + r"\s+(?:also\s+|then\s+)?(?:agreed|agrees|consented|approved|replied|answered|responded|"
+                       r"wrote|objected|abstained|rejected|refused|declined|voted|did\s+not\s+agree|disagreed|"
+                       r"did\s+not\s+object|gave\s+(?:his\s+)?consent|proposed|suggested|corrected|amended|edited|"
+                       r"made\s+(?:amendments|corrections)|sent\s+(?:a|his)\s+(?:reply|answer)|telegraphed|imposed|"
+                       r"put\s+a\s+resolution|wrote\s+a\s+resolution)\b"),
+            re.compile(r"\b" + rn + r"['’]s\s+(?:amendment|amendments|corrections|edits|editing|consent|approval|reply|"
+                       r"answer|resolution|response|agreement|objection|additions)\b"),
+            re.compile(r"\b(?:amended|corrected|edited|approved|signed)\s+by\s+" + rn + r"\b"),
+        ]
+        for fn in L.footnotes:
+            text = fn.text.replace("\n", " ")
+            refs = find_refs(text, fn.line, prev_ref)
+            if refs:
+                prev_ref = refs[-1][2]
+            # A reference closes the statements made since the previous one.
+            bounds, last = [], 0
+            for st, en, ref in refs:
+                if bounds and bounds[-1][1] == en:
+                    continue
+                bounds.append((last, en, ref))
+                last = en
+            if last < len(text):
+                bounds.append((last, len(text), None))
+            for seg_start, seg_end, seg_ref in bounds:
+                seg = text[seg_start:seg_end]
+                triggers = []
+                for rx in resp_rx:
+                    triggers += [(m.start(), m.end(), "response") for m in rx.finditer(seg)]
+                for rx in DECISION_TRIGGERS:
+                    triggers += [(m.start(), m.end(), "decision") for m in rx.finditer(seg)]
+                triggers += [(m.start(), m.end(), "dispatch") for m in DISPATCH.finditer(seg)]
+                triggers += [(m.start(), m.end(), "forward") for m in FORWARDED.finditer(seg)]
+                triggers += [(m.start(), m.end(), "noted") for m in NOTED_DOC.finditer(seg)]
+                triggers = _dedupe_triggers(sorted(triggers))
+                mentions = D.find_dates(seg, anchor)
+                for k, (ts, te, kind) in enumerate(triggers):
+                    prev_end = triggers[k - 1][1] if k else 0
+                    next_start = triggers[k + 1][0] if k + 1 < len(triggers) else len(seg)
+                    before = [d for d in mentions if prev_end <= d.start < ts] or \
+                             [d for d in mentions if d.end <= ts and kind in ("decision",)]
+                    after = [d for d in mentions if ts <= d.start < next_start]
+                    dm = before[-1] if before else (after[0] if after else None)
+                    date = D.resolve(dm, anchor) if dm else None
+                    window = seg[prev_end:next_start]
+                    own_ref = seg_ref if k == len(triggers) - 1 else None
+                    if kind == "response":
+                        if L.response is not None:
+                            continue
+                        tm = D.find_time(window)
+                        pm = PLACE_FROM.search(window)
+                        q = QUOTE.search(seg[ts:next_start])
+                        outcome = classify_outcome(seg[ts:next_start])
+                        if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
+                            date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
+                        L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else
+                                              _clean(seg[ts:next_start])), date, tm.hhmm if tm else None,
+                                              self._place(pm.group("p")) if pm else None,
+                                              own_ref if own_ref and own_ref.fond != "17" else None, fn.line)
+                    elif kind == "decision":
+                        if date is None:
+                            continue
+                        if any(d.date == date and d.footnote_line == fn.line and d.wording == _clean(seg)
+                               for d in L.decisions):
+                            continue
+                        pub = next((p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(seg)), None)
+                        L.decisions.append(Decision(fn.line, date, _clean(PUBLICATION_PAREN.sub("", seg)),
+                                                    own_ref if own_ref and own_ref.fond else None, pub, fn.line))
+                    elif kind == "dispatch":
+                        if L.transmission is not None or any(t[2] == "response" for t in triggers):
+                            continue
+                        tm = D.find_time(window)
+                        pm = PLACE_FROM.search(window)
+                        if not (tm or pm):
+                            continue
+                        L.transmission = Transmission(fn.line, _clean(window), self._place(pm.group("p")) if pm else None,
+                                                      date or anchor, tm.hhmm if tm else None)
+                    elif kind == "forward":
+                        m = FORWARDED.search(seg, ts)
+                        L.forwarded_no = re.sub(r"\s+", "", m.group("no"))
+                        who = [x for x in self.auth.find(seg[:ts]) if x.entry.kind == "person"]
+                        L.forwarded_by = who[-1].entry.key if who else None
+                    elif kind == "noted":
+                        m = NOTED_DOC.match(seg, ts)
+                        e = self.auth.lookup(re.sub(r"^(?:[A-Z]\.\s?)+", "", m.group("who")), kind="person")
+                        L.noted.append(NotedDocument(fn.line, _clean(seg), e.key if e else None, date,
+                                                     own_ref if own_ref and own_ref.fond else None))
+                    if date and kind in ("response", "decision", "dispatch"):
+                        anchor = date
+
+    def _place(self, name: str) -> str:
+        e = self.auth.lookup(name, kind="place")
+        return e.label if e else name
+
+    # -- names ----------------------------------------------------------------------------------------------------
+
+    def _mentions(self, L: Letter, lines: list[str], s: int, e: int) -> None:
+        seen: set[tuple[str, int]] = set()
+
+        def add(line: int, surface: str, key: str, kind: str, provisional: bool = False, family: str | None = None):
+            if (key, line) in seen:
+                return
+            seen.add((key, line))
+            L.mentions.append(Mention(line, surface, key, kind, provisional, family))
+
+        for name, key in list(zip(L.authors, L.author_keys)) + list(zip(L.recipients, L.recipient_keys)):
+            provisional = key not in self.auth.entries
+            add(L.line, name, key, "person", provisional, name.split()[-1].split(".")[-1] if provisional else None)
+        skip = {L.archive_line, L.edition_line, L.line}
+        for j in range(s + 1, e):
+            n = j + 1
+            t = lines[j]
+            if n in skip or not t.strip():
+                continue
+            for m in self.auth.find(t):
+                add(n, m.surface, m.entry.key, m.entry.kind)
+            for name in _unknown_names(t, self.auth):
+                self.warn(n, f"name {name!r} is not in the authority file; added as provisional")
+                add(n, name, "person/" + slug(name), "person", True, name)
+
+
+PUBLICATION_PAREN = re.compile(r"\(\s*[Ss]ee\b[^()]*\)")
+_SURNAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+_TITLE_WORDS = re.compile(
+    r"\b(?:Comrades?|comrades?|Tov\.|tov\.|T\.\s?[Tt]\.|Tt\.|T\.)\s+(?P<names>" + _SURNAME + r"(?:\s*,\s*" + _SURNAME + r")*)")
+_INITIALS_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}(?P<name>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
+_NOT_NAMES = {
+    "The", "This", "That", "These", "Those", "There", "Then", "In", "On", "At", "We", "It", "He", "She", "They", "I",
+    "Ibid", "See", "For", "From", "To", "And", "But", "If", "As", "Of", "By", "With", "Your", "Yours", "Our", "All",
+    "Central", "Committee", "Council", "People", "Party", "Soviet", "Soviets", "Union", "Republic", "Regional",
+    "Territorial", "Secretary", "Chairman", "Deputy", "Commissar", "Commissariat", "Minister", "Ambassador",
+    "Moscow", "Stalin", "Hello", "Dear", "Please", "No", "Vol", "Pp", "Typescript", "Autograph", "Original", "Copy",
+    "Script", "Encryption", "Cipher", "Telegram", "Series", "Strictly", "Personal", "Bottom", "Further", "However",
+}
+
+
+def _unknown_names(text: str, auth: Authority) -> list[str]:
+    """Surnames the text marks as persons ("Comrade X", "A.B. X") that the authority file lacks."""
+    out = []
+    for m in _TITLE_WORDS.finditer(text):
+        for raw in re.split(r"\s*,\s*", m.group("names")):
+            name = re.sub(r"^(?:[A-Z]\.\s?)+", "", raw).strip()
+            if name and name not in _NOT_NAMES and not auth.lookup(name) and not D.MONTHS.get(name.lower()):
+                out.append(name)
+    for m in _INITIALS_NAME.finditer(text):
+        name = m.group("name")
+        if name not in _NOT_NAMES and not auth.lookup(name) and not D.MONTHS.get(name.lower()):
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for t in triggers:
+        if out and t[0] < out[-1][1]:
+            # Overlapping triggers: a response outranks a dispatch ("replied in code"), a decision a response.
+            rank = {"decision": 3, "response": 2, "forward": 2, "noted": 1, "dispatch": 0}
+            if rank[t[2]] > rank[out[-1][2]]:
+                out[-1] = t
+            continue
+        if out and out[-1][2] == t[2] == "decision":
+            continue  # one decision, named twice in a clause
+        out.append(t)
+    return out
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = max(text.rfind(". ", 0, pos), text.rfind("! ", 0, pos), text.rfind("? ", 0, pos))
+    start = 0 if start < 0 else start + 2
+    ends = [i for i in (text.find(". ", pos), text.find("? ", pos), text.find("! ", pos)) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end].strip()
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" .;,")
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
+    return s or hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry points
+
+
+def parse_text(text: str, source: str, authority: Authority | None = None, path: str = "") -> Page:
+    """Parse the text of one page."""
+    auth = authority or load_authority()
+    lines = split_lines(text)
+    p = PageParser(auth, source)
+    preamble, letters = p.parse(lines)
+    if not letters:
+        heading = next((k + 1 for k, t in enumerate(lines) if parse_heading(t.strip())), None)
+        raise SourceError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
+                          "October 1, 1934' followed by an 'Archive:' line)", file=source, line=heading)
+    title = preamble[0][1] if preamble else None
+    return Page(source, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, preamble, letters,
+                p.warnings, len(lines), p.roles)
+
+
+def parse_file(path: Path, authority: Authority | None = None, encoding: str | None = None) -> Page:
+    """Read and parse one page file."""
+    text = read_source(path, encoding)
+    return parse_text(text, Path(path).name, authority, str(path))
+
+
+def link_replies(pages: list[Page]) -> list[Warning_]:
+    """Join reply letters to the requests they answer ("Your 121" → the letter marked HP 121)."""
+    warnings = []
+    letters = [L for p in pages for L in p.letters]
+    by_number: dict[str, list[Letter]] = {}
+    for L in letters:
+        for no in L.cipher_nos + ([L.forwarded_no] if L.forwarded_no else []):
+            by_number.setdefault(no, []).append(L)
+    for R in letters:
+        for line, no in R.cited_numbers:
+            cands = [L for L in by_number.get(no, []) if L is not R and (L.date or "") <= (R.date or "9999")
+                     and set(L.author_keys) & set(R.recipient_keys)]
+            if not cands:
+                warnings.append(Warning_(R.source, line, f"reply cites number {no}, but no earlier letter bears it"))
+                continue
+            Q = max(cands, key=lambda L: (L.date or "", L.source, L.line))
+            R.replies_to.append((Q.source, Q.line))
+            if Q.response is None:
+                Q.response = Response(R.reply_outcome or "other", line, "reply letter", R.reply_text or "",
+                                      R.date, None, None, None, None, R.line, R.source)
+    return warnings

@@ -1,0 +1,56 @@
+"""The main job: find the pages, build the graph, write every serialization."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .build import Build, build
+from .errors import SourceError
+from .export import write
+
+PAGE_SUFFIXES = (".txt",)
+
+
+def default_sources() -> Path:
+    """seeds/ in the current folder, else the pages shipped with the package."""
+    from .resources import data_dir
+
+    local = Path("seeds")
+    if local.is_dir():
+        return local
+    try:
+        return data_dir("seeds")
+    except FileNotFoundError:
+        raise SourceError("no sources given and no seeds/ folder here", hint="name page files or folders") from None
+
+
+def collect_sources(sources: list[Path]) -> list[Path]:
+    """The page files named, folders expanded to their .txt pages in name order."""
+    if not sources:
+        sources = [default_sources()]
+    out: list[Path] = []
+    for s in sources:
+        s = Path(s)
+        if s.is_dir():
+            pages = sorted(p for p in s.iterdir() if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
+            if not pages:
+                raise SourceError("folder holds no pages (*.txt)", file=str(s))
+            out.extend(pages)
+        elif s.exists():
+            out.append(s)
+        else:
+            raise SourceError("no such file or folder", file=str(s), hint="check the path")
+    # The same page named twice would be two copies of every letter.
+    seen, unique = set(), []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def run_build(sources: list[Path], out: Path, encoding: str | None = None, authority: Path | None = None) -> Build:
+    """Build the graph from the sources and write it to `out`."""
+    result = build(collect_sources(sources), authority=authority, encoding=encoding)
+    write(result.quads, Path(out))
+    return result

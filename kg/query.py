@@ -1,0 +1,166 @@
+"""SPARQL over a built graph with pyoxigraph: queries are files in queries/, or given inline."""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GraphError, QueryError
+from .resources import data_dir
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+_GRAPH_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass
+class NamedQuery:
+    """A query file: its name, what it answers (the comment header) and its text."""
+
+    name: str
+    path: Path
+    text: str
+
+    @property
+    def description(self) -> str:
+        lines = []
+        for line in self.text.splitlines():
+            if not line.startswith("#"):
+                break
+            lines.append(line.lstrip("# ").rstrip())
+        return " ".join(x for x in lines if x).strip()
+
+
+def queries_dir() -> Path:
+    return data_dir("queries")
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every query shipped in queries/, by name."""
+    return [NamedQuery(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def resolve_query(name_or_file: str) -> NamedQuery:
+    """A query by name (a file in queries/ without .rq) or by path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise QueryError("no such query file", file=str(path), hint="`kg queries` lists the named queries")
+        return NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
+    candidate = queries_dir() / f"{name_or_file}.rq"
+    if candidate.is_file():
+        return NamedQuery(candidate.stem, candidate, candidate.read_text(encoding="utf-8"))
+    names = ", ".join(q.name for q in list_queries())
+    raise QueryError(f"no query named {name_or_file!r}", hint=f"named queries: {names}")
+
+
+def load_store(graph: Path) -> ox.Store:
+    """An in-memory store holding the graph file (format from its extension)."""
+    graph = Path(graph)
+    if not graph.is_file():
+        raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
+    fmt = _GRAPH_FORMATS.get(graph.suffix.lower())
+    if fmt is None:
+        raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph),
+                         hint="use .ttl, .nt, .trig, .nq, .jsonld or .rdf")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(graph), format=fmt)
+    except SyntaxError as e:
+        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
+    except OSError as e:
+        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
+    return store
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT (or the triples of a CONSTRUCT, or an ASK boolean)."""
+
+    columns: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+    boolean: bool | None = None
+    graph: list[ox.Triple] | None = None
+
+
+def run(store: ox.Store, sparql: str, source: str = "query") -> Result:
+    """Run a query over the union of all named graphs."""
+    try:
+        res = store.query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e}", file=source) from None
+    except (OSError, ValueError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}", file=source) from None
+    if isinstance(res, bool):
+        return Result([], [], boolean=res)
+    if isinstance(res, ox.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        return Result(cols, [[sol[c] for c in cols] for sol in res])
+    return Result(["subject", "predicate", "object"], [], graph=list(res))
+
+
+def cell(term) -> str:
+    if term is None:
+        return ""
+    return term.value
+
+
+def render(result: Result, fmt: str) -> str:
+    """Format a result for people (table) or programs (csv, tsv, json)."""
+    if result.boolean is not None:
+        return ("true" if result.boolean else "false") + "\n"
+    if result.graph is not None:
+        return ox.serialize(result.graph, format=ox.RdfFormat.TURTLE).decode("utf-8")
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(result.columns)
+        w.writerows([[cell(t) for t in row] for row in result.rows])
+        return buf.getvalue()
+    if fmt == "tsv":
+        def esc(s: str) -> str:
+            return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        lines = ["\t".join(result.columns)] + ["\t".join(esc(cell(t)) for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "json":
+        return json.dumps([{c: cell(t) for c, t in zip(result.columns, row) if t is not None} for row in result.rows],
+                          ensure_ascii=False, indent=1) + "\n"
+    return table(result)
+
+
+def table(result: Result, width: int = 48) -> str:
+    """An aligned text table; long cells are wrapped."""
+    if not result.rows:
+        return "(no rows)\n"
+    cols = result.columns
+    cells = [[textwrap.wrap(_short(cell(t)), width) or [""] for t in row] for row in result.rows]
+    widths = [max([len(c)] + [len(x) for row in cells for x in row[i]]) for i, c in enumerate(cols)]
+    sep = "+".join("-" * (w + 2) for w in widths)
+    out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths)), sep]
+    for row in cells:
+        for k in range(max(len(x) for x in row)):
+            out.append(" | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths)).rstrip())
+    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _short(s: str) -> str:
+    from .namespace import ID
+
+    return re.sub("^" + re.escape(str(ID)), "", s)
+
+
+def query(graph: Path, query_text: str, fmt: str = "table", source: str = "query") -> str:
+    """Load a graph file, run a query, and render the answer."""
+    store = load_store(graph)
+    return render(run(store, query_text, source), fmt)

@@ -1,0 +1,190 @@
+"""Plain records passed between the pipeline stages (parse → build)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Warning_:
+    """Something in a source the parser could not interpret, with where it stands."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class ArchiveRef:
+    """One archival reference: archive, fond, opis, delo, sheets and what the text says."""
+
+    line: int
+    as_written: str
+    archive: str | None = None
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    sheets: str | None = None
+    description: str | None = None
+    # Parts whose written form differs from the normalised value ("Op. P." → 11).
+    slips: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def citation(self) -> str:
+        """The normalised, citable form: RGASPI F. 558. Op. 11. D. 86. L. 2–4."""
+        parts = [self.archive or ""]
+        for label, value in (("F.", self.fond), ("Op.", self.opis), ("D.", self.delo), ("L.", self.sheets)):
+            if value:
+                parts.append(f"{label} {value}.")
+        text = " ".join(p for p in parts if p).rstrip(".")
+        if not (self.fond or self.delo) and self.description:
+            text = f"{text} {self.description}".strip()
+        return text
+
+    @property
+    def structured(self) -> bool:
+        return bool(self.fond)
+
+
+@dataclass
+class Mention:
+    """A name found in a letter's unit, resolved to an authority entry or provisional."""
+
+    line: int
+    surface: str
+    key: str  # authority local id, e.g. "person/stalin"
+    kind: str  # person, place, organisation
+    provisional: bool = False
+    family_name: str | None = None
+
+
+@dataclass
+class Transmission:
+    """When and where a letter was sent, and what the text says."""
+
+    line: int
+    as_written: str
+    place: str | None = None
+    date: str | None = None  # ISO date
+    time: str | None = None  # HH:MM
+    incoming_no: str | None = None
+
+
+@dataclass
+class Footnote:
+    """An editorial note: numbered or not, its text and the line it starts on."""
+
+    line: int
+    text: str
+    number: str | None = None
+    marker_line: int | None = None
+    publications: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Response:
+    """The addressee's answer to a request, as a note or a reply letter states it."""
+
+    outcome: str  # agreed, rejected, abstained, amended, other
+    line: int
+    evidence: str  # "footnote" or "reply letter"
+    text: str
+    date: str | None = None
+    time: str | None = None
+    place: str | None = None
+    ref: ArchiveRef | None = None
+    footnote_line: int | None = None
+    reply_line: int | None = None  # heading line of the reply letter
+    reply_source: str | None = None
+
+
+@dataclass
+class Decision:
+    """A Politburo decision an editorial note records."""
+
+    line: int
+    date: str | None
+    wording: str
+    ref: ArchiveRef | None = None
+    publication: str | None = None
+    footnote_line: int | None = None
+
+
+@dataclass
+class NotedDocument:
+    """A document an editorial note describes (another telegram, a resolution)."""
+
+    line: int
+    text: str
+    sender: str | None = None  # authority key
+    date: str | None = None
+    ref: ArchiveRef | None = None
+
+
+@dataclass
+class Letter:
+    """One letter of the edition with everything its unit states."""
+
+    source: str
+    line: int
+    end_line: int
+    heading: str
+    authors: list[str]  # names as written
+    recipients: list[str]
+    author_keys: list[str] = field(default_factory=list)
+    recipient_keys: list[str] = field(default_factory=list)
+    date: str | None = None  # ISO date, or YYYY-MM when only the month is known
+    date_as_written: str = ""
+    date_editorial: bool = False
+    edition: str | None = None
+    edition_line: int | None = None
+    archive_line: int | None = None
+    archive_refs: list[ArchiveRef] = field(default_factory=list)
+    form: str | None = None
+    form_line: int | None = None
+    handling: list[str] = field(default_factory=list)
+    transmission: Transmission | None = None
+    dateline: str | None = None
+    address: str | None = None
+    address_line: int | None = None
+    body: list[tuple[int, str]] = field(default_factory=list)
+    signature: str | None = None
+    signature_line: int | None = None
+    secretary_note: str | None = None
+    secretary_line: int | None = None
+    cipher_nos: list[str] = field(default_factory=list)
+    outgoing_no: str | None = None
+    forwarded_no: str | None = None
+    forwarded_by: str | None = None
+    footnotes: list[Footnote] = field(default_factory=list)
+    request_text: str | None = None
+    request_line: int | None = None
+    cited_numbers: list[tuple[int, str]] = field(default_factory=list)  # (line, "121") from "Your 121"
+    reply_outcome: str | None = None
+    reply_text: str | None = None
+    response: Response | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    noted: list[NotedDocument] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    replies_to: list[tuple[str, int]] = field(default_factory=list)  # (source, heading line) of answered letters
+
+    @property
+    def is_request(self) -> bool:
+        return self.request_text is not None or self.response is not None
+
+
+@dataclass
+class Page:
+    """A parsed source page: its preamble, letters and warnings."""
+
+    source: str
+    path: str
+    sha256: str
+    title: str | None
+    preamble: list[tuple[int, str]]
+    letters: list[Letter]
+    warnings: list[Warning_]
+    line_count: int
+    roles: dict[int, str] = field(default_factory=dict)  # line → what it became (heading, body, footnote …)
