@@ -62,9 +62,10 @@ class Match:
 class Authority:
     """Looks up names in text; namesakes are told apart by initials, else the default reading."""
 
-    def __init__(self, entries: list[Entry], path: Path | None = None):
+    def __init__(self, entries: list[Entry], path: Path | None = None, quads: dict | None = None):
         self.entries = {e.key: e for e in entries}
         self.path = path
+        self.quads = quads or {}  # subject IRI → the authority file's quads about it
         self._by_form: dict[str, list[Entry]] = {}
         for e in entries:
             for f in e.forms:
@@ -77,8 +78,10 @@ class Authority:
         store = ox.Store()
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         raw: dict[str, dict] = {}
+        by_subject: dict[str, list] = {}
         for q in store.quads_for_pattern(None, None, None, None):
             s = q.subject.value
+            by_subject.setdefault(s, []).append(q)
             if not s.startswith(ID):
                 continue
             d = raw.setdefault(s, {"types": set(), "family": None, "pref": None, "alt": [], "initials": [],
@@ -111,7 +114,7 @@ class Authority:
             forms = [f for f in dict.fromkeys(forms) if len(f) >= 2]
             entries.append(Entry(iri[len(ID):], kind, d["pref"] or d["family"] or iri, d["family"], forms,
                                  sorted(d["initials"]), d["default"]))
-        return cls(entries, path)
+        return cls(entries, path, by_subject)
 
     @cached_property
     def _regex(self) -> re.Pattern:

@@ -323,9 +323,9 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         em.add(dn, DCTERMS.date, date_lit(d.date))
         em.add(dn, PBO.wording, d.wording)
         em.add(dn, DCTERMS.creator, _politburo(em))
-        if d.ref:
-            r = part("ref", dn, "decision")
-            _ref(em, r, d.ref, src)
+        for k, dref in enumerate([d.ref] + d.more_refs if d.ref else [], 1):
+            r = part("ref", dn, "decision" if k == 1 else f"decision-{k}")
+            _ref(em, r, dref, src, k)
             em.add(dn, PROV.hadPrimarySource, r)
         if d.publication:
             em.add(dn, DCTERMS.bibliographicCitation, d.publication)
@@ -398,13 +398,9 @@ def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode,
 
 def _authority(em: _Emitter, auth: Authority) -> None:
     """Copy the authority records the build uses; add provisional records for names it lacks."""
-    if em.used and auth.path:
-        store = ox.Store()
-        store.bulk_load(path=str(auth.path), format=ox.RdfFormat.TURTLE)
-        wanted = {N(ID + k) for k in em.used}
-        for q in store.quads_for_pattern(None, None, None, None):
-            if q.subject in wanted:
-                em.quads.add(ox.Quad(q.subject, q.predicate, q.object, AUTHORITY_GRAPH))
+    for key in sorted(em.used):
+        for q in auth.quads.get(ID + key, []):
+            em.quads.add(ox.Quad(q.subject, q.predicate, q.object, AUTHORITY_GRAPH))
     for key, (kind, label) in sorted(em.provisional.items()):
         s = N(ID + key)
         g = AUTHORITY_GRAPH

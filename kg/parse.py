@@ -63,28 +63,33 @@ def split_lines(text: str) -> list[str]:
 NAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][A-Za-z'’]+(?:-[A-Z][A-Za-z'’]+)?"
 _NAME_FULL = re.compile(r"^" + NAME + r"$")
 _HEADING_SPLIT = re.compile(r"\s+(?:to|To|[-–—])\s+")
+RUN_TOGETHER = re.compile(r"^(?P<h>.+?(?:1[89]\d\d|\]))\s*[.;,]?\s+(?P<rest>(?:A\s+)?[Ss]ource\s*:.*|Archives?\s*:.*)$")
 ARCHIVE_LINE = re.compile(r"^\s*Archives?\s*[:.;]\s*(?P<body>.*)$")
 SOURCE_LINE = re.compile(r"^\s*(?:A\s+)?[Ss]ource\s*[:.]\s*(?P<body>.*)$")
 SEPARATOR = re.compile(r"^\s*[_\-–—=*]{3,}\s*$")
 FORMS = {
     "encryption": "Encryption", "encrypted telegram": "Encryption", "cipher telegram": "Encryption",
+    "encrypted": "Encryption", "ciphertext": "Encryption", "shifrovka": "Encryption", "coded telegram": "Encryption",
+    "encrypted message": "Encryption", "ciphered telegram": "Encryption", "cryptogram": "Encryption",
     "cipher": "Cipher", "ciphered": "Cipher", "in cipher": "Cipher",
     "telegram": "Telegram",
     "telephone message": "Telephone message", "telephonogram": "Telephone message", "phone message": "Telephone message",
     "direct wire note": "Direct wire note", "note by direct wire": "Direct wire note", "direct wire": "Direct wire note",
-    "direct line note": "Direct wire note",
+    "direct line note": "Direct wire note", "note on the direct wire": "Direct wire note",
+    "note by the direct wire": "Direct wire note", "by direct wire": "Direct wire note",
+    "direct wire message": "Direct wire note", "note over the direct wire": "Direct wire note",
 }
 HANDLING = re.compile(
     r"^\s*(?P<h>(?:Strictly|Top)\s+secret|Secret|Copy|Personal|Special folder|Series\s*[\"“«]?\s*\w\s*[\"”»]?|Urgent|"
     r"Out of turn|Extraordinary)\s*\.?\s*$", re.I)
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
-INCOMING = re.compile(r"\bIn(?:c|coming)?\.?\s*No\.?\s*(?P<n>\d+)", re.I)
+INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+)", re.I)
 SECRETARY_LINE = re.compile(
-    r"^\s*(?:No\.?\s*(?P<no>\d+[\w/]*)\.?)?\s*(?P<date>\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)?\s*(?:y\.?|g\.?)?)?"
+    r"^\s*(?:(?:No|Nr|N)\.?\s*(?P<no>\d+[\w/]*)\.?|#\s*(?P<hash>\d+)\.?)?\s*(?P<date>\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)?\s*(?:y\.?|g\.?)?)?"
     r"\s*(?:\d{1,2})?\s*\.?\s*$")
 TAIL_SECRETARY = re.compile(
-    r"\s(?P<sec>No\.?\s*(?P<no>\d+)\s+\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*\d{2}(?:\s*y\.?)?(?:\s*\d{1,2})?)\s*\.?\s*$")
+    r"\s(?P<sec>(?:No\.?|Nr\.?|#)\s*(?P<no>\d+)\s+\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*\d{2}(?:\s*y\.?)?(?:\s*\d{1,2})?)\s*\.?\s*$")
 GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:\s*[.,]?\s*(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
@@ -94,6 +99,13 @@ REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
 GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")
 
+# Stalin decides; a letter of his asks something only when it asks the addressee's opinion.
+DECIDER = "person/stalin"
+OPINION_PATTERNS = [re.compile(p, re.I) for p in (
+    r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views)",
+    r"\b(?:what\s+do\s+you\s+think|do\s+you\s+agree|are\s+you\s+(?:for|against)\b)",
+    r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?)",
+)]
 REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
     r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views|decision|answer|consent|reply|instructions)",
     r"\b(?:please|kindly)\b[^.?!]{0,60}\b(?:opinion|views?|consent|answer|reply|decision|instructions?|directives?|agreement|approval|sanction)\b",
@@ -103,6 +115,7 @@ REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:do\s+you\s+(?:agree|object|mind)|what\s+do\s+you\s+think|are\s+you\s+(?:for|against)\b|is\s+it\s+possible\s+to\s+agree)",
     r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?|consent|answer|instructions|decision)",
     r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
+    r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
 )]
 PROPOSAL = re.compile(r"\b(?:we|I)\s+(?:would\s+)?propose\b", re.I)
 
@@ -113,7 +126,9 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
     r"granted|made\s+a\s+decision|resolved|confirmed|sanctioned|accepted|rejected|postponed|appointed|dismissed|removed|"
     r"relieved|allowed|permitted|authori[sz]ed|ordered|agreed|endorsed|recognized|recognised|issued|passed|charged|obliged|"
     r"released|established|set\s+up|created|formed|gave|ruled|prohibited|banned|forbade|adopted|sent|voted|took|"
-    r"considered|discussed|heard|reviewed|returned|annulled|revoked|elected|awarded|assigned|entrusted|proposed)\b",
+    r"considered|discussed|heard|reviewed|returned|annulled|revoked|elected|awarded|assigned|entrusted|proposed|"
+    r"refused|declined|supported|deemed|found|replaced|transferred|reduced|increased|extended|upheld|"
+    r"did\s+not\s+(?:approve|agree|accept|adopt))\b",
     r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?" + PB + r"(?!\s+commission)\b",
     r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
     r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
@@ -131,12 +146,15 @@ QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]?")
 
 OUTCOME_RULES = [
     ("abstained", re.compile(r"\babstain", re.I)),
-    ("amended", re.compile(r"\bamend|\bcorrection|\bcorrected\b|\bedit(?:s|ed|ing)\b|\bwith\s+changes|\bwith\s+(?:the\s+following\s+|his\s+)?addition", re.I)),
-    ("agreed", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+object|\bno\s+objections?\b|\bnot\s+against\b", re.I)),
+    ("amended", re.compile(r"\bamend|\bcorrection|\bcorrected\b|\bedit(?:s|ed|ing)\b|\bwith\s+changes|"
+                           r"\bwith\s+(?:the\s+following\s+|his\s+|an?\s+)?addition|\bagreed?,?\s+but\b", re.I)),
+    ("agreed", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+(?:object|mind)|\bno\s+objections?\b|\bnot\s+against\b", re.I)),
     ("rejected", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+agree|\bdisagree|\bobject(?:ed|s|ion)?\b|\bagainst\b|\breject|"
                             r"\brefus|\bdeclin|\bveto|\bdo\s+without\b|\bnot\s+necessary|\bunnecessary|\binexpedient|"
-                            r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth", re.I)),
-    ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|\bsanction", re.I)),
+                            r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth|"
+                            r"[“\"«]\s*No\b", re.I)),
+    ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|"
+                          r"\bsanction|[“\"«]\s*For\b|\bpossible\s+to\s+agree", re.I)),
 ]
 
 
@@ -196,9 +214,21 @@ class PageParser:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Warning_(self.source, line, message))
 
-    def parse(self, lines: list[str]) -> tuple[list[tuple[int, str]], list[Letter]]:
+    def parse(self, raw: list[str]) -> tuple[list[tuple[int, str]], list[Letter]]:
+        # Logical lines: a heading run together with its archive line becomes two lines of one number.
+        lines: list[str] = []
+        self.nums: list[int] = []
+        for k, text in enumerate(raw, 1):
+            m = RUN_TOGETHER.match(text.strip())
+            if m and parse_heading(m.group("h")):
+                lines += [m.group("h"), m.group("rest")]
+                self.nums += [k, k]
+            else:
+                lines.append(text)
+                self.nums.append(k)
         starts = [i for i, text in enumerate(lines) if self._is_heading(lines, i)]
-        preamble = [(i + 1, lines[i].strip()) for i in range(starts[0] if starts else len(lines)) if lines[i].strip()]
+        preamble = [(self.nums[i], lines[i].strip()) for i in range(starts[0] if starts else len(lines))
+                    if lines[i].strip()]
         for n, _ in preamble:
             self.roles[n] = "preamble"
         letters = []
@@ -232,20 +262,20 @@ class PageParser:
         body_end = e
         while body_end > s + 1 and not lines[body_end - 1].strip():
             body_end -= 1
-        L = Letter(source=self.source, line=s + 1, end_line=body_end, heading=heading_text,
+        L = Letter(source=self.source, line=self.nums[s], end_line=self.nums[body_end - 1], heading=heading_text,
                    authors=h.authors, recipients=h.recipients, date=h.date.iso,
                    date_as_written=h.date.as_written, date_editorial=h.date.editorial)
-        self.roles[s + 1] = "heading"
+        self.roles[self.nums[s]] = "heading"
         if h.date.iso is None:
-            self.warn(s + 1, f"heading date {h.date.as_written!r} is not a calendar date")
-        L.author_keys = [self._person_key(n, s + 1) for n in h.authors]
-        L.recipient_keys = [self._person_key(n, s + 1) for n in h.recipients]
+            self.warn(self.nums[s], f"heading date {h.date.as_written!r} is not a calendar date")
+        L.author_keys = [self._person_key(n, self.nums[s]) for n in h.authors]
+        L.recipient_keys = [self._person_key(n, self.nums[s]) for n in h.recipients]
 
         i = s + 1
         # Metadata block: source, archive, form and handling, dateline, transmission.
         while i < e:
             t = lines[i].strip()
-            n = i + 1
+            n = self.nums[i]
             if not t:
                 i += 1
                 continue
@@ -281,7 +311,7 @@ class PageParser:
                 break
             i += 1
         if L.archive_line is None and L.edition_line is None:
-            self.warn(s + 1, "letter has no Archive: or source line")
+            self.warn(self.nums[s], "letter has no Archive: or source line")
 
         # Body until a separator; after it, the notes.
         body: list[tuple[int, str]] = []
@@ -293,9 +323,9 @@ class PageParser:
                 continue
             if not in_notes and SEPARATOR.match(t):
                 in_notes = True
-                self.roles[j + 1] = "separator"
+                self.roles[self.nums[j]] = "separator"
                 continue
-            (notes if in_notes else body).append((j + 1, t))
+            (notes if in_notes else body).append((self.nums[j], t))
 
         if body and self._is_address(body[0][1], L):
             L.address_line, L.address = body[0]
@@ -370,8 +400,16 @@ class PageParser:
         body = list(body)
         while body:
             n, t = body[-1]
+            bare = t.strip().rstrip(".").strip()
+            if CIPHER_HP.fullmatch(bare) or CIPHER_SH.fullmatch(bare + "."):
+                # A cipher number on a line of its own, after or before the signature.
+                for m in list(CIPHER_HP.finditer(bare)) + list(CIPHER_SH.finditer(bare + ".")):
+                    L.cipher_nos += [re.sub(r"\s+", "", x) for x in m.group("n").split(",")]
+                self.roles[n] = "number"
+                body.pop()
+                continue
             if SECRETARY_LINE.fullmatch(t) and re.search(r"\d", t) and (
-                    re.match(r"^\s*No", t) or D.parse_roman_date(t, L.date)[0]):
+                    re.match(r"^\s*(?:No|Nr|N\.|#)", t) or D.parse_roman_date(t, L.date)[0]):
                 self._secretary(L, n, t)
                 body.pop()
                 continue
@@ -395,8 +433,10 @@ class PageParser:
         return body
 
     def _secretary(self, L: Letter, n: int, t: str) -> None:
-        m = re.match(r"^\s*No\.?\s*(?P<no>\d+[\w/]*)", t)
-        if m:
+        m = re.match(r"^\s*(?:No|Nr|N|#)\.?\s*(?P<no>\d+[\w/]*)", t)
+        if m and "/" in m.group("no"):
+            L.cipher_nos.append(m.group("no"))  # "No. 2860/sh": the cipher office's number, not the secretary's
+        elif m:
             L.outgoing_no = m.group("no")
         L.secretary_note = f"{L.secretary_note} {t}".strip() if L.secretary_note else t
         L.secretary_line = L.secretary_line or n
@@ -452,6 +492,7 @@ class PageParser:
 
     def _numbers(self, L: Letter) -> None:
         texts = [t for _, t in L.body] + ([L.signature] if L.signature else [])
+        L.cipher_nos = list(L.cipher_nos)
         for t in texts:
             for m in CIPHER_HP.finditer(t):
                 L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
@@ -460,14 +501,15 @@ class PageParser:
         L.cipher_nos = list(dict.fromkeys(L.cipher_nos))
 
     def _request(self, L: Letter) -> None:
+        patterns = OPINION_PATTERNS if DECIDER in L.author_keys else REQUEST_PATTERNS
         for n, t in L.body:
-            for rx in REQUEST_PATTERNS:
+            for rx in patterns:
                 m = rx.search(t)
                 if m:
                     L.request_text, L.request_line = _sentence_at(t, m.start()), n
                     return
         # A proposal sent to the addressee for approval is a request too; the author's own directive is not.
-        if any(k != "person/stalin" for k in L.author_keys) and "person/stalin" in L.recipient_keys:
+        if DECIDER not in L.author_keys and DECIDER in L.recipient_keys:
             for n, t in L.body:
                 m = PROPOSAL.search(t)
                 if m:
@@ -518,9 +560,11 @@ class PageParser:
                        r"wrote|objected|abstained|rejected|refused|declined|voted|did\s+not\s+agree|disagreed|"
                        r"did\s+not\s+object|gave\s+(?:his\s+)?consent|proposed|suggested|corrected|amended|edited|"
                        r"made\s+(?:amendments|corrections)|sent\s+(?:a|his)\s+(?:reply|answer)|telegraphed|imposed|"
-                       r"put\s+a\s+resolution|wrote\s+a\s+resolution)\b"),
+                       r"put\s+a\s+resolution|wrote\s+a\s+resolution|informed|sent\s+a\s+telegram|"
+                       r"cabled|wired)\b"),
             re.compile(r"\b" + rn + r"['’]s\s+(?:amendment|amendments|corrections|edits|editing|consent|approval|reply|"
-                       r"answer|resolution|response|agreement|objection|additions)\b"),
+                       r"answer|resolution|response|agreement|objection|additions|note|notes|mark|inscription|"
+                       r"telegram|ciphered\s+telegram|cipher|encryption|verdict)\b"),
             re.compile(r"\b(?:amended|corrected|edited|approved|signed)\s+by\s+" + rn + r"\b"),
         ]
         for fn in L.footnotes:
@@ -529,15 +573,18 @@ class PageParser:
             if refs:
                 prev_ref = refs[-1][2]
             # A reference closes the statements made since the previous one.
-            bounds, last = [], 0
+            bounds: list[tuple[int, int, list[ArchiveRef]]] = []
+            last = 0
             for st, en, ref in refs:
                 if bounds and bounds[-1][1] == en:
+                    bounds[-1][2].append(ref)  # several places cited in one parenthesis
                     continue
-                bounds.append((last, en, ref))
+                bounds.append((last, en, [ref]))
                 last = en
             if last < len(text):
-                bounds.append((last, len(text), None))
-            for seg_start, seg_end, seg_ref in bounds:
+                bounds.append((last, len(text), []))
+            for seg_start, seg_end, seg_refs in bounds:
+                seg_ref = seg_refs[0] if seg_refs else None
                 seg = text[seg_start:seg_end]
                 triggers = []
                 for rx in resp_rx:
@@ -569,7 +616,7 @@ class PageParser:
                         if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
                             date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
                         L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else
-                                              _clean(seg[ts:next_start])), date, tm.hhmm if tm else None,
+                                              _clean(_sentence_at(seg, ts))), date, tm.hhmm if tm else None,
                                               self._place(pm.group("p")) if pm else None,
                                               own_ref if own_ref and own_ref.fond != "17" else None, fn.line)
                     elif kind == "decision":
@@ -580,7 +627,8 @@ class PageParser:
                             continue
                         pub = next((p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(seg)), None)
                         L.decisions.append(Decision(fn.line, date, _clean(PUBLICATION_PAREN.sub("", seg)),
-                                                    own_ref if own_ref and own_ref.fond else None, pub, fn.line))
+                                                    own_ref if own_ref and own_ref.fond else None, pub, fn.line,
+                                                    [r for r in seg_refs[1:] if r.fond] if own_ref else []))
                     elif kind == "dispatch":
                         if L.transmission is not None or any(t[2] == "response" for t in triggers):
                             continue
@@ -623,7 +671,7 @@ class PageParser:
             add(L.line, name, key, "person", provisional, name.split()[-1].split(".")[-1] if provisional else None)
         skip = {L.archive_line, L.edition_line, L.line}
         for j in range(s + 1, e):
-            n = j + 1
+            n = self.nums[j]
             t = lines[j]
             if n in skip or not t.strip():
                 continue
@@ -679,11 +727,27 @@ def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, in
     return out
 
 
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Tov|No|Nr|Op|On|Ll|pp|Pp|Vol|vol|St|Mr|Dr|Gen|Comp|Ibid|etc|cf|Art|p|S|T|t|ob|g|y|mil|thous))\.$")
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    """Where sentences start: after . ! ? and a space, unless the dot ends an initial or an abbreviation."""
+    starts = [0]
+    for m in re.finditer(r"[.!?][”\"»)]*\s+(?=[A-Z“\"«(\d])", text):
+        if text[m.start()] == "." and _ABBREV.search(text[: m.start() + 1]):
+            continue
+        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()):
+            continue  # inside a parenthesised reference "(Ibid. D. 86. L. 5)"
+        starts.append(m.end())
+    return starts
+
+
 def _sentence_at(text: str, pos: int) -> str:
-    start = max(text.rfind(". ", 0, pos), text.rfind("! ", 0, pos), text.rfind("? ", 0, pos))
-    start = 0 if start < 0 else start + 2
-    ends = [i for i in (text.find(". ", pos), text.find("? ", pos), text.find("! ", pos)) if i >= 0]
-    end = min(ends) + 1 if ends else len(text)
+    """The sentence that holds position `pos`."""
+    starts = _sentence_bounds(text)
+    start = max(s for s in starts if s <= pos)
+    later = [s for s in starts if s > pos]
+    end = later[0] if later else len(text)
     return text[start:end].strip()
 
 

@@ -107,9 +107,10 @@ class Decision:
     line: int
     date: str | None
     wording: str
-    ref: ArchiveRef | None = None
+    ref: ArchiveRef | None = None  # the first place the note cites
     publication: str | None = None
     footnote_line: int | None = None
+    more_refs: list[ArchiveRef] = field(default_factory=list)  # further places cited for the same decision
 
 
 @dataclass

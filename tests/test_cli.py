@@ -1,0 +1,196 @@
+"""The command line as a contract: outputs, error messages and exit codes, help text and the README."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import ROOT, SEED
+
+EXIT = {"usage": 2, "source": 3, "query": 4, "graph": 5, "invalid": 6}
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def test_build_prints_summary_and_writes_every_format(runner, tmp_path):
+    out = tmp_path / "out"
+    r = runner.invoke(cli, ["build", str(SEED), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"Built .*graph\.ttl from 1 page: 21 letters, \d+ requests, \d+ responses, \d+ PB decisions, "
+                     r"\d+ persons, \d+ triples", r.stdout)
+    for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
+        assert (out / f"graph.{ext}").stat().st_size > 1000
+
+
+def test_build_default_sources_are_seeds(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "b"
+    r = runner.invoke(cli, ["build", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "21 letters" in r.stdout
+
+
+def test_build_folder_of_pages(runner, tmp_path):
+    r = runner.invoke(cli, ["build", str(SEED.parent), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0 and "21 letters" in r.stdout
+
+
+def test_query_by_name_csv(runner, seed_graph):
+    r = runner.invoke(cli, ["query", "requests", "--graph", str(seed_graph), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {"source", "line", "outcome", "responseDate", "responseTime", "replyLine"} <= set(rows[0])
+    by_line = {int(x["line"]): x for x in rows}
+    assert by_line[316]["outcome"] == "abstained" and by_line[316]["responseTime"] == "21:55"
+    assert by_line[193]["outcome"] == "rejected" and by_line[193]["replyLine"] == "210"
+    assert by_line[418]["outcome"] == "none"
+
+
+def test_query_table_and_json_and_file(runner, seed_graph):
+    r = runner.invoke(cli, ["query", str(ROOT / "queries" / "letters.rq"), "--graph", str(seed_graph)])
+    assert r.exit_code == 0 and "(21 rows)" in r.stdout
+    r = runner.invoke(cli, ["query", "letters", "--graph", str(seed_graph), "--format", "json"])
+    data = json.loads(r.stdout)
+    assert len(data) == 21 and data[0]["line"] == "12"
+    r = runner.invoke(cli, ["query", "letters", "--graph", str(seed_graph), "--format", "tsv"])
+    assert r.stdout.splitlines()[0].startswith("source\tline\tdate")
+
+
+def test_adhoc_sparql(runner, seed_graph):
+    q = "PREFIX pbo: <https://w3id.org/politburo-kg/ontology#> SELECT (COUNT(?l) AS ?n) WHERE { ?l a pbo:Letter }"
+    r = runner.invoke(cli, ["query", "--sparql", q, "--graph", str(seed_graph), "--format", "csv"])
+    assert r.exit_code == 0 and r.stdout.splitlines() == ["n", "21"]
+
+
+def test_queries_lists_every_file(runner):
+    r = runner.invoke(cli, ["queries"])
+    assert r.exit_code == 0
+    for f in (ROOT / "queries").glob("*.rq"):
+        assert f.stem in r.stdout
+
+
+def test_validate_conforms(runner, seed_graph):
+    r = runner.invoke(cli, ["validate", "--graph", str(seed_graph)])
+    assert r.exit_code == 0, r.output
+    assert "Conforms" in r.stdout
+
+
+# -- bad input: one line naming what and where, the documented exit code, never a traceback ---------------------
+
+def _fails(r, code: int, *fragments: str):
+    assert r.exit_code == code, r.output
+    assert "Traceback" not in r.output
+    err = r.stderr.strip().splitlines()
+    assert err and err[-1].startswith("Error: ")
+    for f in fragments:
+        assert f in r.stderr, r.stderr
+
+
+def test_missing_source(runner, tmp_path):
+    _fails(runner.invoke(cli, ["build", str(tmp_path / "nope.txt"), "--out", str(tmp_path)]),
+           EXIT["source"], "nope.txt", "no such file")
+
+
+def test_empty_source(runner, tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("  \n\n")
+    _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"], "empty.txt", "empty")
+
+
+def test_binary_source(runner, tmp_path):
+    p = tmp_path / "scan.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"], "scan.txt", "binary")
+
+
+def test_wrong_encoding(runner, tmp_path):
+    p = tmp_path / "cp1251.txt"
+    p.write_bytes("Сталин Кагановичу 1 октября 1934".encode("cp1251"))
+    _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"],
+           "cp1251.txt:1", "not valid UTF-8", "--encoding")
+
+
+def test_page_without_letters(runner, tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Just a title\n\nSome words, no letters.\n")
+    _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"], "notes.txt",
+           "no letter")
+
+
+def test_folder_without_pages(runner, tmp_path):
+    (tmp_path / "empty-dir").mkdir()
+    _fails(runner.invoke(cli, ["build", str(tmp_path / "empty-dir"), "--out", str(tmp_path / "o")]), EXIT["source"],
+           "empty-dir", "no pages")
+
+
+def test_sparql_syntax_error(runner, seed_graph):
+    _fails(runner.invoke(cli, ["query", "--sparql", "SELEC ?x WHERE {}", "--graph", str(seed_graph)]),
+           EXIT["query"], "SPARQL syntax error")
+
+
+def test_unknown_query_name(runner, seed_graph):
+    _fails(runner.invoke(cli, ["query", "no-such-query", "--graph", str(seed_graph)]), EXIT["query"],
+           "no-such-query", "named queries:")
+
+
+def test_missing_graph(runner, tmp_path):
+    _fails(runner.invoke(cli, ["query", "letters", "--graph", str(tmp_path / "g.ttl")]), EXIT["graph"],
+           "g.ttl", "kg build")
+
+
+def test_broken_graph(runner, tmp_path):
+    g = tmp_path / "g.ttl"
+    g.write_text("<a> <b> .\n")
+    _fails(runner.invoke(cli, ["query", "letters", "--graph", str(g)]), EXIT["graph"], "g.ttl")
+    _fails(runner.invoke(cli, ["validate", "--graph", str(g)]), EXIT["graph"], "g.ttl")
+
+
+def test_invalid_graph_fails_validation(runner, seed_graph, tmp_path):
+    text = seed_graph.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(re.sub(r'pbo:dateEditorial (true|false)', 'pbo:dateEditorial "maybe"', text, count=1),
+                      encoding="utf-8")
+    _fails(runner.invoke(cli, ["validate", "--graph", str(broken)]), EXIT["invalid"], "violation")
+
+
+def test_usage_error_exit_code(runner):
+    r = runner.invoke(cli, ["query", "--format", "xml"])
+    assert r.exit_code == EXIT["usage"]
+
+
+# -- documentation cannot drift ---------------------------------------------------------------------------------
+
+def test_every_command_has_help_and_is_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), f"kg {name} has no help text"
+        assert f"kg {name}" in readme, f"README does not show `kg {name}`"
+
+
+def test_readme_documents_exit_codes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from kg import errors
+
+    for cls in (errors.SourceError, errors.QueryError, errors.GraphError, errors.ValidationFailed):
+        assert re.search(rf"\|\s*{cls.exit_code}\s*\|", readme), f"exit code {cls.exit_code} not in README"
+
+
+def test_python_dash_m_and_fast_help():
+    r = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and "build" in r.stdout
+    # --help must not import the heavy stack (rdflib, pyoxigraph, pyshacl).
+    code = "import sys; from kg.cli import cli; print(sorted(m for m in ('rdflib','pyoxigraph','pyshacl') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.stdout.strip() == "[]"

@@ -1,0 +1,235 @@
+"""Unit tests of each parser piece on lines of the edition's layout."""
+from __future__ import annotations
+
+import pytest
+
+from kg import dates as D
+from kg.archive import find_refs, parse_archive_line
+from kg.authority import load_authority
+from kg.parse import classify_outcome, parse_heading, parse_text
+
+AUTH = load_authority()
+
+
+# -- headings ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, authors, recipients, date, editorial", [
+    ("Stalin to Kaganovich October 1, 1934", ["Stalin"], ["Kaganovich"], "1934-10-01", False),
+    ("Kaganovich, Molotov to Stalin October 2, 1934", ["Kaganovich", "Molotov"], ["Stalin"], "1934-10-02", False),
+    ("Kaganovich to Stalin October 3 [1934]", ["Kaganovich"], ["Stalin"], "1934-10-03", True),
+    ("Kaganovich, Ryndin, Chernov to Stalin, Molotov, Zhdanov [October 9, 1934]",
+     ["Kaganovich", "Ryndin", "Chernov"], ["Stalin", "Molotov", "Zhdanov"], "1934-10-09", True),
+    ("Kaganovich, Zhdanov - Stalin October 21, 1934", ["Kaganovich", "Zhdanov"], ["Stalin"], "1934-10-21", False),
+    ("Stalin - Molotov, Kaganovich September 2, 1933", ["Stalin"], ["Molotov", "Kaganovich"], "1933-09-02", False),
+    ("Stalin to Kaganovich August 1934", ["Stalin"], ["Kaganovich"], "1934-08", False),
+    ("Stalin to Kaganovich [Not earlier than August 3, 1934]", ["Stalin"], ["Kaganovich"], "1934-08-03", True),
+])
+def test_headings(line, authors, recipients, date, editorial):
+    h = parse_heading(line)
+    assert h is not None
+    assert (h.authors, h.recipients, h.date.iso, h.date.editorial) == (authors, recipients, date, editorial)
+
+
+@pytest.mark.parametrize("line", [
+    "Stalin Kaganovich oct 1934",
+    "Stalin and Kaganovich. Correspondence. 1931–1936",
+    "On October 31, 1934, the PB decided to award the Academy with the Order of Lenin",
+    "1934",
+])
+def test_not_headings(line):
+    assert parse_heading(line) is None
+
+
+# -- archive lines ----------------------------------------------------------------------------------------------
+
+def refs(text):
+    return [(r.archive, r.fond, r.opis, r.delo, r.sheets, r.description) for r in parse_archive_line(text, 1)]
+
+
+def test_archive_line_two_references_inherit_archive():
+    assert refs("RGASPI F. 558. Op. 11. D. 86. L. 6–7. Script. Typescript; F. 558. Op. 11. D. 51. L. 3–4. "
+                "Typewritten text with Kaganovich's correction. Signatures are autographs.") == [
+        ("RGASPI", "558", "11", "86", "6–7", "Script. Typescript"),
+        ("RGASPI", "558", "11", "51", "3–4", "Typewritten text with Kaganovich's correction. Signatures are autographs"),
+    ]
+
+
+def test_archive_line_ocr_slip_kept_beside_normalised():
+    r = parse_archive_line("RGASPI F. 558. Op. 11. D. 86. L. 11. Original. Typescript; F. 558. Op. P. D. 51. L. 5–7. "
+                           "Autograph.", 1)[1]
+    assert (r.opis, r.slips["opis"]) == ("11", "P")
+    assert "Op. P." in r.as_written
+
+
+def test_archive_line_missing_dot_and_personal_archive():
+    assert refs("RGASPI F. 558 Op. 11. D. 87. L. 54–55. Script. Typescript")[0][:5] == ("RGASPI", "558", "11", "87", "54–55")
+    assert refs("RGASPI Personal archive of M.L. Kaganovich.") == [
+        ("RGASPI", None, None, None, None, "Personal archive of M.L. Kaganovich")]
+
+
+def test_sheets_ranges_normalised():
+    prev = parse_archive_line("RGASPI F. 17. Op. 3. D. 954. L. 1.", 1)[0]
+    (_, _, r), = find_refs("(RGASPI. F. 17. Op. 3. D. 954. L. 39 - 40)", 2, prev)
+    assert (r.sheets, r.slips["sheets"]) == ("39–40", "39 - 40")
+
+
+# -- Ibid -------------------------------------------------------------------------------------------------------
+
+def test_ibid_repeats_what_it_does_not_restate():
+    prev = parse_archive_line("RGASPI F. 558. Op. 11. D. 86. L. 6–7. Script.", 1)[-1]
+    found = find_refs("agreed (Ibid. D. 86. L. 5). Decision (Ibid. F. 17. Op. 3. D. 953. L. 32). "
+                      "Again (Ibid. L. 33). Same (Ibid.). Other (RGASPI. F. 17. On. 163. D. 1044. L. 72–80).", 5, prev)
+    got = [(r.archive, r.fond, r.opis, r.delo, r.sheets) for _, _, r in found]
+    assert got == [
+        ("RGASPI", "558", "11", "86", "5"),
+        ("RGASPI", "17", "3", "953", "32"),
+        ("RGASPI", "17", "3", "953", "33"),
+        ("RGASPI", "17", "3", "953", "33"),
+        ("RGASPI", "17", "163", "1044", "72–80"),
+    ]
+
+
+def test_publication_in_parentheses_is_no_archive_reference():
+    assert find_refs("(See Stalin's Politburo in the 30s. S. 65)", 1, None) == []
+
+
+# -- dates and times --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, hhmm", [
+    ("at 3 o'clock. 30 minutes.", "03:30"),
+    ("at 13:00. 46 min.", "13:46"),
+    ("at 11 a.m. 5 minutes", "11:05"),
+    ("at 1 pm. 17 min.", "13:17"),
+    ("at 9 p.m. 55 min.", "21:55"),
+    ("at 0:00. 20 minutes.", "00:20"),
+    ("at 20:00. 28 min.", "20:28"),
+    ("at 11 o'clock.", "11:00"),
+    ("at 4 p.m. 25 min.", "16:25"),
+    ("9-00", "09:00"),
+])
+def test_clock_times(text, hhmm):
+    assert D.find_time(text).hhmm == hhmm
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("From Moscow 2/X - 34 at 3 o'clock", "1934-10-02"),
+    ("23 / X - 34", "1934-10-23"),
+    ("27A - 34", "1934-10-27"),  # OCR of 27/X - 34: the month comes from the letter's date
+    ("3.VIII.33", "1933-08-03"),
+    ("29/VI 32", "1932-06-29"),
+    ("No. 82 1/X-34 y. 1", "1934-10-01"),
+])
+def test_roman_dates(text, iso):
+    assert D.parse_roman_date(text, "1934-10-27")[0] == iso
+
+
+def test_relative_dates_resolve_against_anchor():
+    ms = D.find_dates("On the same day ... the next day ... On October 10 ... on 10 October", "1934-10-09")
+    assert [D.resolve(m, "1934-10-09") for m in ms] == ["1934-10-09", "1934-10-10", "1934-10-10", "1934-10-10"]
+
+
+def test_year_inferred_across_new_year():
+    assert D.find_dates("On January 3", "1934-12-30")[0].iso == "1935-01-03"
+
+
+# -- outcomes ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, outcome", [
+    ("I agree.", "agreed"),
+    ("Stalin agreed (Ibid. D. 86. L. 5)", "agreed"),
+    ("In view of the complexity of the issue, I abstain", "abstained"),
+    ("If you can, it would be better to do without the troika", "rejected"),
+    ("I object.", "rejected"),
+    ("I do not object.", "agreed"),
+    ("with Stalin's amendment were approved", "amended"),
+    ("Received.", "other"),
+])
+def test_outcomes(text, outcome):
+    assert classify_outcome(text) == outcome
+
+
+# -- authority --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("form, key", [
+    ("Eikh", "person/eikhe"), ("Eihe", "person/eikhe"), ("Eikhe", "person/eikhe"),
+    ("Sergo", "person/ordzhonikidze"), ("Zhdanova", "person/zhdanov"), ("Kuibyshev", "person/kuibyshev"),
+])
+def test_aliases(form, key):
+    assert AUTH.lookup(form, kind="person").key == key
+
+
+def test_namesakes_told_apart_by_initials():
+    default = AUTH.lookup("Prokofiev", kind="person")
+    balloonist = AUTH.lookup("Prokofiev", "G.A.", kind="person")
+    assert default.key != balloonist.key
+    assert [m.entry.key for m in AUTH.find("G.A. Prokofiev flew")] == [balloonist.key]
+
+
+def test_named_after_is_no_mention_of_the_person():
+    found = {m.entry.key for m in AUTH.find("the Order of Lenin; the Gorky region; the Gogol monument; Comrade Zhdanov")}
+    assert "person/zhdanov" in found
+    assert not {k for k in found if k.startswith("person/") and k != "person/zhdanov"}
+
+
+# -- whole letters: notes, replies, requests --------------------------------------------------------------------
+
+PAGE = """Test page
+
+Kaganovich to Stalin October 5, 1934
+
+Archive: RGASPI F. 558. Op. 11. D. 86. L. 14. Original. Typescript.
+Encryption.
+
+From Moscow 5/X - 34 at 4 o'clock. 36 min. In. No. 97.
+
+Gagra. Tov. Stalin.
+
+I ask you to introduce Comrade Zhdanov 1 . HP 124.
+
+Kaganovich.
+
+____________________
+
+1 On the same day in cipher from Sochi at 11 a.m. 5 minutes. Stalin agreed (Ibid. D. 86. L. 13). On October 6, 1934, the corresponding decision of the PB was drawn up (Ibid. F. 17. Op. 3. D. 953. L. 32).
+
+Stalin to Kaganovich October 6, 1934
+
+Archive: RGASPI F. 558. Op. 11. D. 86. L. 15. Autograph.
+Kaganovich.
+
+Your 124. I object. Stalin.
+"""
+
+
+def test_note_statements_of_a_request():
+    page = parse_text(PAGE, "test.txt", AUTH)
+    L = page.letters[0]
+    assert L.is_request and L.request_text.startswith("I ask you to introduce")
+    r = L.response
+    assert (r.outcome, r.date, r.time, r.place, r.evidence) == ("agreed", "1934-10-05", "11:05", "Sochi", "footnote")
+    assert (r.ref.fond, r.ref.delo, r.ref.sheets) == ("558", "86", "13")
+    (d,) = L.decisions
+    assert (d.date, d.ref.fond, d.ref.opis, d.ref.delo, d.ref.sheets) == ("1934-10-06", "17", "3", "953", "32")
+    assert (L.transmission.place, L.transmission.date, L.transmission.time, L.transmission.incoming_no) == (
+        "Moscow", "1934-10-05", "04:36", "97")
+    assert L.cipher_nos == ["124"] and L.signature == "Kaganovich."
+
+
+def test_reply_letter_answers_the_request_it_cites():
+    from kg.parse import link_replies
+
+    text = PAGE.replace("Stalin agreed (Ibid. D. 86. L. 13). ", "")
+    page = parse_text(text, "test.txt", AUTH)
+    assert link_replies([page]) == []
+    request, reply = page.letters
+    assert reply.cited_numbers == [(28, "124")] and reply.reply_outcome == "rejected"
+    assert (request.response.evidence, request.response.reply_line, request.response.outcome) == (
+        "reply letter", reply.line, "rejected")
+    assert reply.replies_to == [("test.txt", request.line)]
+
+
+def test_every_nonblank_line_gets_a_role():
+    page = parse_text(PAGE, "test.txt", AUTH)
+    lines = PAGE.split("\n")
+    nonblank = {k + 1 for k, t in enumerate(lines) if t.strip()}
+    assert nonblank <= set(page.roles)
