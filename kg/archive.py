@@ -10,7 +10,7 @@ _IBID = re.compile(r"^\s*(?:Ibid|Ibidem|Same place|In the same place)\b\.?,?\s*"
 _ARCHIVE_AT_START = re.compile(r"^\s*(?P<a>" + _ARCHIVE_NAME + r")\b\.?,?\s*(?=F\s*\.|Fond|Personal|Op\b|$)")
 _FOND = re.compile(r"\bF\s*\.\s*(?P<v>[A-Z]?-?\d+[A-Za-z]?)\b\.?")
 # The OCR reads the Cyrillic "Оп." as "On." and the "11" as "P." (or "П.").
-_OPIS = re.compile(r"\b(?:Op|On|0p|Оп|Оn)\s*\.\s*(?P<v>\d+[A-Za-z]?|[PpПI]{1,2})(?=[\s.,;)]|$)\.?")
+_OPIS = re.compile(r"\b(?:(?:Op|0p|Оп)\s*\.?|(?:On|Оn)\s*\.)\s*(?P<v>\d+[A-Za-z]?|[PpПI]{1,2})(?=[\s.,;)]|$)\.?")
 _DELO = re.compile(r"\bD\s*\.\s*(?P<v>\d+[A-Za-z]?)\b\.?")
 _SHEET_NUM = r"\d+\s*(?:v|ob|rev)?\.?"
 _SHEETS = re.compile(

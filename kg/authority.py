@@ -121,7 +121,8 @@ class Authority:
         forms = sorted(self._by_form, key=lambda f: (-len(f), f))
         alt = "|".join(re.escape(f) for f in forms)
         return re.compile(
-            r"(?<![\w])(?:(?P<init>(?:[A-Z][a-z]?\.\s?){1,3})\s?)?(?P<name>" + alt + r")(?:['’]s)?(?![\w])"
+            r"(?<![\w])(?:(?P<init>(?:[A-Z][a-z]?\.\s?){1,3})\s?)?(?P<name>" + alt + r")(?:['’]s)?"
+            r"(?:\s(?P<post>(?:[A-Z][a-z]?\.\s?){1,3}))?(?![\w])"
         )
 
     def lookup(self, form: str, initials: str | None = None, kind: str | None = None) -> Entry | None:
@@ -147,9 +148,8 @@ class Authority:
         out = []
         for m in self._regex.finditer(text):
             name = m.group("name")
-            init = m.group("init")
-            if init and not re.fullmatch(r"(?:[A-Z]\.\s?){1,3}", init.strip() + ("" if init.strip().endswith(".") else ".")):
-                init = None
+            # Initials before the name ("G.A. Prokofiev") or after it, as the notes print them ("Prokofiev G.A.").
+            init = m.group("init") or m.group("post")
             named_after = bool(_NAMED_AFTER_NEXT.match(text, m.end()) or _NAMED_AFTER_PREV.search(text[:m.start()]))
             kinds = {e.kind for e in self._by_form.get(name, [])}
             entry = None
@@ -160,8 +160,9 @@ class Authority:
                 entry = self.lookup(name, init.strip() if init else None)
             if entry is None:
                 continue
-            start = m.start("init") if init and entry.kind == "person" else m.start("name")
-            out.append(Match(start, m.end(), text[start:m.end()], entry))
+            start = m.start("init") if m.group("init") and entry.kind == "person" else m.start("name")
+            end = m.end() if m.group("post") and entry.kind == "person" else m.end("name")
+            out.append(Match(start, end, text[start:end], entry))
         return out
 
 

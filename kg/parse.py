@@ -63,7 +63,7 @@ def split_lines(text: str) -> list[str]:
 NAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][A-Za-z'’]+(?:-[A-Z][A-Za-z'’]+)?"
 _NAME_FULL = re.compile(r"^" + NAME + r"$")
 _HEADING_SPLIT = re.compile(r"\s+(?:to|To|[-–—])\s+")
-RUN_TOGETHER = re.compile(r"^(?P<h>.+?(?:1[89]\d\d|\]))\s*[.;,]?\s+(?P<rest>(?:A\s+)?[Ss]ource\s*:.*|Archives?\s*:.*)$")
+RUN_TOGETHER = re.compile(r"^(?P<h>.+?(?:1[89]\d\d|\]))\s*[.;,]?\s*(?P<rest>(?:A\s+)?[Ss]ource\s*:.*|Archives?\s*:.*)$")
 ARCHIVE_LINE = re.compile(r"^\s*Archives?\s*[:.;]\s*(?P<body>.*)$")
 SOURCE_LINE = re.compile(r"^\s*(?:A\s+)?[Ss]ource\s*[:.]\s*(?P<body>.*)$")
 SEPARATOR = re.compile(r"^\s*[_\-–—=*]{3,}\s*$")
@@ -80,8 +80,9 @@ FORMS = {
     "direct wire message": "Direct wire note", "note over the direct wire": "Direct wire note",
 }
 HANDLING = re.compile(
-    r"^\s*(?P<h>(?:Strictly|Top)\s+secret|Secret|Copy|Personal|Special folder|Series\s*[\"“«]?\s*\w\s*[\"”»]?|Urgent|"
-    r"Out of turn|Extraordinary)\s*\.?\s*$", re.I)
+    r"^\s*(?P<h>(?:(?:Strictly|Top|Completely|Absolutely|Owls\.?|Sov\.?)\s+)?secret|Copy|Personal|Special folder|"
+    r"Series\s*[\"“«]?\s*\w\s*[\"”»]?|Urgent|Out of turn|Extraordinary|Very urgent|"
+    r"\((?:via|by|through)\s+[^()]{1,30}\))\s*\.?\s*$", re.I)
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
 INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+)", re.I)
@@ -94,7 +95,7 @@ GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:\s*[.,]?\s*(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)")
-CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}\s*/\s*sh)\b\.?", re.I)
+CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
 REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d)")
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
 GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")

@@ -33,7 +33,7 @@ def _load(graph: Path):
     try:
         g.parse(graph, format=fmt)
     except Exception as e:  # rdflib raises many parser exception types
-        raise GraphError(f"cannot be parsed: {e}", file=str(graph)) from None
+        raise GraphError(f"cannot be parsed: {' '.join(str(e).split())[:300]}", file=str(graph)) from None
     if isinstance(g, rdflib.Dataset):
         union = rdflib.Graph()
         for s, p, o, _ in g.quads():

@@ -222,7 +222,8 @@ def test_reply_letter_answers_the_request_it_cites():
     page = parse_text(text, "test.txt", AUTH)
     assert link_replies([page]) == []
     request, reply = page.letters
-    assert reply.cited_numbers == [(28, "124")] and reply.reply_outcome == "rejected"
+    cite_line = text.split("\n").index("Your 124. I object. Stalin.") + 1
+    assert reply.cited_numbers == [(cite_line, "124")] and reply.reply_outcome == "rejected"
     assert (request.response.evidence, request.response.reply_line, request.response.outcome) == (
         "reply letter", reply.line, "rejected")
     assert reply.replies_to == [("test.txt", request.line)]
