@@ -728,7 +728,7 @@ def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, in
     return out
 
 
-_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Tov|No|Nr|Op|On|Ll|pp|Pp|Vol|vol|St|Mr|Dr|Gen|Comp|Ibid|etc|cf|Art|p|S|T|t|ob|g|y|mil|thous))\.$")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b[a-z]|\b(?:Tov|No|Nr|Op|On|Ll|pp|Pp|Vol|vol|St|Mr|Dr|Gen|Comp|Ibid|etc|cf|Art|p|S|T|t|ob|g|y|mil|thous))\.$")
 
 
 def _sentence_bounds(text: str) -> list[int]:

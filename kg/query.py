@@ -138,19 +138,27 @@ def render(result: Result, fmt: str) -> str:
     return table(result)
 
 
-def table(result: Result, width: int = 48) -> str:
-    """An aligned text table; long cells are wrapped."""
+def table(result: Result, width: int = 40) -> str:
+    """An aligned text table for people; long cells are wrapped, columns of node IRIs left to csv/json."""
     if not result.rows:
         return "(no rows)\n"
-    cols = result.columns
-    cells = [[textwrap.wrap(_short(cell(t)), width) or [""] for t in row] for row in result.rows]
+    from .namespace import ID
+
+    keep = [i for i, c in enumerate(result.columns)
+            if not all(isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID)) or row[i] is None
+                       for row in result.rows)
+            or all(row[i] is None for row in result.rows)]
+    hidden = [c for i, c in enumerate(result.columns) if i not in keep]
+    cols = [result.columns[i] for i in keep]
+    cells = [[textwrap.wrap(_short(cell(row[i])), width) or [""] for i in keep] for row in result.rows]
     widths = [max([len(c)] + [len(x) for row in cells for x in row[i]]) for i, c in enumerate(cols)]
     sep = "+".join("-" * (w + 2) for w in widths)
     out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths)), sep]
     for row in cells:
         for k in range(max(len(x) for x in row)):
             out.append(" | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths)).rstrip())
-    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    note = f"; IRI columns {', '.join(hidden)} in --format csv or json" if hidden else ""
+    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
 
 
