@@ -60,7 +60,7 @@ def test_query_by_name_csv(runner, seed_graph):
 
 def test_query_table_and_json_and_file(runner, seed_graph):
     r = runner.invoke(cli, ["query", str(ROOT / "queries" / "letters.rq"), "--graph", str(seed_graph)])
-    assert r.exit_code == 0 and "(21 rows)" in r.stdout
+    assert r.exit_code == 0 and "(21 rows; IRI columns letter in --format csv or json)" in r.stdout
     r = runner.invoke(cli, ["query", "letters", "--graph", str(seed_graph), "--format", "json"])
     data = json.loads(r.stdout)
     assert len(data) == 21 and data[0]["line"] == "12"
