@@ -57,6 +57,8 @@ class Match:
     end: int
     surface: str
     entry: Entry
+    form: str = ""  # the name as matched, without initials
+    by_initials: bool = False  # initials picked this entry among namesakes
 
 
 class Authority:
@@ -143,6 +145,10 @@ class Authority:
         # Prefer a person to a place of the same name only when no default settles it.
         return sorted(cands, key=lambda e: (e.kind != "person", e.key))[0]
 
+    def namesakes(self, form: str) -> list[Entry]:
+        """The persons a bare name may mean (more than one for namesakes)."""
+        return [e for e in self._by_form.get(form, []) if e.kind == "person"]
+
     def find(self, text: str) -> list[Match]:
         """Every authority name in a text, skipping names of things named after a person."""
         out = []
@@ -160,9 +166,12 @@ class Authority:
                 entry = self.lookup(name, init.strip() if init else None)
             if entry is None:
                 continue
+            # Initials (or a surname-first form such as "Prokofiev G.A.") chose a namesake other than the default.
+            by_initials = entry.kind == "person" and bool(entry.family_name) and \
+                entry is not self.lookup(entry.family_name, None, kind="person")
             start = m.start("init") if m.group("init") and entry.kind == "person" else m.start("name")
             end = m.end() if m.group("post") and entry.kind == "person" else m.end("name")
-            out.append(Match(start, end, text[start:end], entry))
+            out.append(Match(start, end, text[start:end], entry, entry.family_name or name, by_initials))
         return out
 
 

@@ -188,3 +188,15 @@ def find_time(text: str) -> TimeMention | None:
             continue
         return TimeMention(m.start(), m.end(), f"{h % 24:02d}:{minute:02d}")
     return None
+
+
+NUMERIC_DATE_RE = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>1[89]\d\d|\d{2})(?![\d])")
+
+
+def parse_numeric_date(text: str) -> str | None:
+    """A day.month.year date ("15.1.1936")."""
+    for m in NUMERIC_DATE_RE.finditer(text):
+        d = iso(full_year(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if d:
+            return d
+    return None

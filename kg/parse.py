@@ -85,16 +85,22 @@ HANDLING = re.compile(
     r"\((?:via|by|through)\s+[^()]{1,30}\))\s*\.?\s*$", re.I)
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
-INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+)", re.I)
+SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>.*\d.*)$")
+RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*$")
+INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+(?:\s*/\s*\w+)?)", re.I)
 SECRETARY_LINE = re.compile(
     r"^\s*(?:(?:No|Nr|N)\.?\s*(?P<no>\d+[\w/]*)\.?|#\s*(?P<hash>\d+)\.?)?\s*(?P<date>\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)?\s*(?:y\.?|g\.?)?)?"
     r"\s*(?:\d{1,2})?\s*\.?\s*$")
 TAIL_SECRETARY = re.compile(
     r"\s(?P<sec>(?:No\.?|Nr\.?|#)\s*(?P<no>\d+)\s+\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*\d{2}(?:\s*y\.?)?(?:\s*\d{1,2})?)\s*\.?\s*$")
+_ROMAN_DATE_TOKEN = r"\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?"
+TAIL_TOKEN = re.compile(
+    r"(?:^|\s)(?P<tok>(?:No\.?|Nr\.?|#)\s*\d+(?:\s*/\s*\d+)*(?:\s*/\s*sh)?\.?|" + _ROMAN_DATE_TOKEN + r"\.?)(?:\s+\d{1,2})?\s*$")
+LEAD_DATE = re.compile(r"^\s*(?P<date>" + _ROMAN_DATE_TOKEN + r")\.?\s+(?P<rest>\S.*)$")
 GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:\s*[.,]?\s*(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
-CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)")
+CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
 REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d)")
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
@@ -106,6 +112,7 @@ OPINION_PATTERNS = [re.compile(p, re.I) for p in (
     r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views)",
     r"\b(?:what\s+do\s+you\s+think|do\s+you\s+agree|are\s+you\s+(?:for|against)\b)",
     r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?)",
+    r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)",
 )]
 REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
     r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views|decision|answer|consent|reply|instructions)",
@@ -117,8 +124,11 @@ REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?|consent|answer|instructions|decision)",
     r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
     r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
+    r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)",
+    r"\b(?:we|I)\s+ask\s+for\s+(?:instructions|directives|permission|consent|sanction|approval)",
 )]
-PROPOSAL = re.compile(r"\b(?:we|I)\s+(?:would\s+)?propose\b", re.I)
+PROPOSAL = re.compile(
+    r"\b(?:we|I)\s+(?:would\s+)?(?:propose|suggest)\b|\bthis\s+proposal\s+should\s+be\s+(?:accepted|approved|adopted)", re.I)
 
 # Note statements
 PB = r"(?:PB|P\.\s?B\.|Politburo|Political Bureau)"
@@ -129,6 +139,8 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
     r"released|established|set\s+up|created|formed|gave|ruled|prohibited|banned|forbade|adopted|sent|voted|took|"
     r"considered|discussed|heard|reviewed|returned|annulled|revoked|elected|awarded|assigned|entrusted|proposed|"
     r"refused|declined|supported|deemed|found|replaced|transferred|reduced|increased|extended|upheld|"
+    r"referred|submitted|forwarded|noted|took\s+note|withdrew|changed|amended|reprimanded|expelled|rescinded|"
+    r"suspended|ratified|instructed|accepted|agreed|resolved|directed|commissioned|formed|set|fixed|"
     r"did\s+not\s+(?:approve|agree|accept|adopt))\b",
     r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?" + PB + r"(?!\s+commission)\b",
     r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
@@ -153,9 +165,12 @@ OUTCOME_RULES = [
     ("rejected", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+agree|\bdisagree|\bobject(?:ed|s|ion)?\b|\bagainst\b|\breject|"
                             r"\brefus|\bdeclin|\bveto|\bdo\s+without\b|\bnot\s+necessary|\bunnecessary|\binexpedient|"
                             r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth|"
-                            r"[“\"«]\s*No\b", re.I)),
+                            r"[“\"«]\s*No\b|\b(?:do|did|does|can|could)\s*(?:not|n't)\s+(?:consider\s+it\s+possible|support|"
+                            r"accept|approve|vote\s+for|sanction)|\bimpossible\b|\bnegative\b|"
+                            r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)",
+                            re.I)),
     ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|"
-                          r"\bsanction|[“\"«]\s*For\b|\bpossible\s+to\s+agree", re.I)),
+                          r"\bsanction|[“\"«]\s*For\b|\bpossible\s+to\s+agree|\bpositive\b", re.I)),
 ]
 
 
@@ -241,7 +256,8 @@ class PageParser:
     def _is_heading(self, lines: list[str], i: int) -> bool:
         if parse_heading(lines[i].strip()) is None:
             return False
-        # A heading opens a letter only when an archive or source line follows it; else it is a title.
+        # A heading opens a letter when an archive or source line follows it; else it is a title,
+        # unless the next line addresses the heading's recipient ("T. Kaganovich. For memory.").
         seen = 0
         for j in range(i + 1, min(len(lines), i + 8)):
             t = lines[j].strip()
@@ -249,10 +265,22 @@ class PageParser:
                 continue
             if ARCHIVE_LINE.match(t) or SOURCE_LINE.match(t):
                 return True
+            if seen == 0 and self._addresses_recipient(lines[i].strip(), t):
+                return True
             seen += 1
             if seen >= 3 or parse_heading(t):
                 return False
         return False
+
+    def _addresses_recipient(self, heading: str, line: str) -> bool:
+        h = parse_heading(heading)
+        if h is None or h.date.iso is None or len(h.date.iso) != 10 or len(line) > 160:
+            return False
+        if GREETING_LINE.match(line):
+            return True
+        keys = {m.entry.key for m in self.auth.find(line[:80]) if m.entry.kind == "person"}
+        recipients = {e.key for n in h.recipients if (e := self.auth.lookup(n.split()[-1], kind="person"))}
+        return bool(keys & recipients) and bool(re.match(r"^(?:T\.|Tov\.|Comrade|To\b|Dear\b|[A-Z][a-z]+\.\s)", line))
 
     # -- one letter -----------------------------------------------------------------------------------------------
 
@@ -302,8 +330,21 @@ class PageParser:
             elif m := FROM_LINE.match(t):
                 L.transmission = self._transmission(t, n, L.date)
                 self.roles[n] = "transmission"
-            elif INCOMING.fullmatch(t.rstrip(".")) and L.transmission is None:
-                L.transmission = Transmission(n, t, incoming_no=INCOMING.search(t).group("n"))
+            elif INCOMING.fullmatch(t.rstrip(".")):
+                if L.transmission is None:
+                    L.transmission = Transmission(n, t)
+                L.transmission.incoming_no = INCOMING.search(t).group("n")
+                self.roles[n] = "transmission"
+            elif SENT_LINE.match(t):
+                tx = self._transmission(t, n, L.date, sent=True)
+                if L.transmission is None:
+                    L.transmission = tx
+                else:
+                    L.transmission.date, L.transmission.time = tx.date, tx.time
+                    L.transmission.as_written += "\n" + t
+                self.roles[n] = "transmission"
+            elif RECEIVED_LINE.match(t):
+                L.received = t
                 self.roles[n] = "transmission"
             elif self._is_dateline(t, L.date):
                 L.dateline = t
@@ -332,6 +373,11 @@ class PageParser:
             L.address_line, L.address = body[0]
             self.roles[body[0][0]] = "address"
             body = body[1:]
+            # "Moscow. Central Committee of the CPSU (b)." / "Kaganovich. Molotov ." on two lines
+            if body and not GREETING_LINE.match(L.address) and self._names_only(body[0][1], L):
+                L.address += "\n" + body[0][1]
+                self.roles[body[0][0]] = "address"
+                body = body[1:]
         body = self._peel_tail(body, L)
         L.body = body
         for n, _ in body:
@@ -353,13 +399,15 @@ class PageParser:
             return "person/" + slug(family)
         return entry.key
 
-    def _transmission(self, text: str, line: int, anchor: str | None) -> Transmission:
-        rest = FROM_LINE.match(text).group("rest")
+    def _transmission(self, text: str, line: int, anchor: str | None, sent: bool = False) -> Transmission:
+        rest = (SENT_LINE if sent else FROM_LINE).match(text).group("rest")
         tx = Transmission(line, text)
-        pm = re.match(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)", rest)
+        pm = None if sent else re.match(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)", rest)
         if pm:
             tx.place = pm.group("p")
         date, dm = D.parse_roman_date(rest, anchor)
+        if date is None:
+            date = D.parse_numeric_date(rest)
         if date is None:
             for mention in D.find_dates(rest, anchor):
                 date = D.resolve(mention, anchor)
@@ -368,7 +416,7 @@ class PageParser:
         tm = D.find_time(rest)
         tx.time = tm.hhmm if tm else None
         inc = INCOMING.search(rest)
-        tx.incoming_no = inc.group("n") if inc else None
+        tx.incoming_no = re.sub(r"\s+", "", inc.group("n")) if inc else None
         if tx.time is None:
             self.warn(line, "transmission line gives no clock time")
         return tx
@@ -396,6 +444,13 @@ class PageParser:
         e = self.auth.lookup(first, kind="place")
         return e is not None and len(pieces) > 1
 
+    def _names_only(self, t: str, L: Letter) -> bool:
+        """A short line of recipients' names: the second line of an address."""
+        if len(t) > 80 or not all(len(p.split()) <= 4 for p in re.split(r"[.,;]", t)):
+            return False
+        keys = {m.entry.key for m in self.auth.find(t)}
+        return bool(keys & set(L.recipient_keys)) and not re.search(r"\b(?:ask|we|I|please)\b", t, re.I)
+
     def _peel_tail(self, body: list[tuple[int, str]], L: Letter) -> list[tuple[int, str]]:
         """Take the secretary's number and date lines and the signature off the end of the body."""
         body = list(body)
@@ -417,6 +472,16 @@ class PageParser:
             if (m := TAIL_SECRETARY.search(t)) and m.start() > 0:
                 self._secretary(L, n, m.group("sec"))
                 body[-1] = (n, t[: m.start()].rstrip())
+                continue
+            if (m := TAIL_TOKEN.search(t)) and m.start() > 0 and t[: m.start()].rstrip().endswith((".", "!")):
+                # "… Stalin. Nr 29/sh. 1.IX.31": a number or a date after the signature, on the same line
+                self._secretary(L, n, m.group("tok"))
+                body[-1] = (n, t[: m.start()].rstrip())
+                continue
+            if L.signature is None and (m := LEAD_DATE.match(t)) and self._signature(m.group("rest"), L):
+                # "1/IX 33 Stalin": the date before the name
+                self._secretary(L, n, m.group("date"))
+                body[-1] = (n, m.group("rest"))
                 continue
             if L.signature is None:
                 sig = self._signature(t, L)
@@ -551,7 +616,7 @@ class PageParser:
 
     def _statements(self, L: Letter) -> None:
         """Read what the notes state: responses, dispatch, forwarding, PB decisions, other documents."""
-        anchor = L.date if L.date and len(L.date) == 10 else None
+        letter_date = L.date if L.date and len(L.date) == 10 else None
         prev_ref = L.archive_refs[-1] if L.archive_refs else None
         recips = [self.auth.entries[k].family_name if k in self.auth.entries else None for k in L.recipient_keys]
         recips = [r for r in recips if r] or L.recipients
@@ -569,6 +634,8 @@ class PageParser:
             re.compile(r"\b(?:amended|corrected|edited|approved|signed)\s+by\s+" + rn + r"\b"),
         ]
         for fn in L.footnotes:
+            # "The same day", "the next day": against the letter's date, or an event the same note dated.
+            anchor = letter_date
             text = fn.text.replace("\n", " ")
             refs = find_refs(text, fn.line, prev_ref)
             if refs:
@@ -623,11 +690,14 @@ class PageParser:
                     elif kind == "decision":
                         if date is None:
                             continue
-                        if any(d.date == date and d.footnote_line == fn.line and d.wording == _clean(seg)
+                        # The wording starts with the sentence that dates the decision (or names it).
+                        wstart = dm.start if dm and dm.start < ts else ts
+                        wording = _clean(PUBLICATION_PAREN.sub("", seg[_sentence_start(seg, wstart):]))
+                        if any(d.date == date and d.footnote_line == fn.line and d.wording == wording
                                for d in L.decisions):
                             continue
                         pub = next((p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(seg)), None)
-                        L.decisions.append(Decision(fn.line, date, _clean(PUBLICATION_PAREN.sub("", seg)),
+                        L.decisions.append(Decision(fn.line, date, wording,
                                                     own_ref if own_ref and own_ref.fond else None, pub, fn.line,
                                                     [r for r in seg_refs[1:] if r.fond] if own_ref else []))
                     elif kind == "dispatch":
@@ -671,13 +741,25 @@ class PageParser:
             provisional = key not in self.auth.entries
             add(L.line, name, key, "person", provisional, name.split()[-1].split(".")[-1] if provisional else None)
         skip = {L.archive_line, L.edition_line, L.line}
+        found: list[tuple[int, object]] = []
         for j in range(s + 1, e):
             n = self.nums[j]
             t = lines[j]
             if n in skip or not t.strip():
                 continue
-            for m in self.auth.find(t):
-                add(n, m.surface, m.entry.key, m.entry.kind)
+            found += [(n, m) for m in self.auth.find(t)]
+        # Namesakes: where initials name one of them in the letter's unit, a bare surname there means the same.
+        chosen = {m.form: m.entry for _, m in found if m.by_initials}
+        for n, m in found:
+            entry = m.entry
+            if not m.by_initials and m.form in chosen and len(self.auth.namesakes(m.form)) > 1:
+                entry = chosen[m.form]
+            add(n, m.surface, entry.key, entry.kind)
+        for j in range(s + 1, e):
+            n = self.nums[j]
+            t = lines[j]
+            if n in skip or not t.strip():
+                continue
             for name in _unknown_names(t, self.auth):
                 self.warn(n, f"name {name!r} is not in the authority file; added as provisional")
                 add(n, name, "person/" + slug(name), "person", True, name)
@@ -710,7 +792,21 @@ def _unknown_names(text: str, auth: Authority) -> list[str]:
         name = m.group("name")
         if name not in _NOT_NAMES and not auth.lookup(name) and not D.MONTHS.get(name.lower()):
             out.append(name)
+    # A list of names in which one is a known person, or two look like Russian surnames, names persons.
+    for m in _NAME_LIST.finditer(text):
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group(0))
+        known = [x for x in names if (e := auth.lookup(x)) is not None and e.kind == "person"]
+        other = [x for x in names if auth.lookup(x) is None and x not in _NOT_NAMES and not D.MONTHS.get(x.lower())]
+        if any(auth.lookup(x) is not None and auth.lookup(x).kind != "person" for x in names):
+            continue
+        if known or sum(1 for x in other if _SURNAME_END.search(x)) >= 2:
+            out += other
     return list(dict.fromkeys(out))
+
+
+_NAME_LIST = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?(?:\s*,\s*[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)*(?:\s*,?\s+and\s+"
+                        r"[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?|\s*,\s*[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)")
+_SURNAME_END = re.compile(r"(?:ov|ev|ova|eva|in|ina|sky|ski|skaya|enko|ko|ich|uk|yan|ian|dze|shvili|ikh|man|berg|stein)$")
 
 
 def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -741,6 +837,10 @@ def _sentence_bounds(text: str) -> list[int]:
             continue  # inside a parenthesised reference "(Ibid. D. 86. L. 5)"
         starts.append(m.end())
     return starts
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max(s for s in _sentence_bounds(text) if s <= pos)
 
 
 def _sentence_at(text: str, pos: int) -> str:

@@ -147,6 +147,7 @@ class Letter:
     form_line: int | None = None
     handling: list[str] = field(default_factory=list)
     transmission: Transmission | None = None
+    received: str | None = None  # "Entered the Central Committee … for interpretation on …"
     dateline: str | None = None
     address: str | None = None
     address_line: int | None = None
