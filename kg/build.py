@@ -75,6 +75,7 @@ class _Emitter:
         self.graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
         self.used: set[str] = set()  # authority keys the build refers to
         self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
+        self.decisions: dict[str, list] = {}  # decision key → its mentions
 
     def add(self, s, p, o, g=None) -> None:
         if o is None:
@@ -153,6 +154,7 @@ def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list
         _page(em, page, src)
         for L in page.letters:
             _letter(em, L, N(iris[(L.source, L.line)]), src, iris, letters_by_key)
+    _decisions(em)
     _authority(em, auth)
     _vocabulary(em)
     return sorted(em.quads, key=_quad_key), []
@@ -274,6 +276,8 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         em.add(f, RDF.value, fn.text)
         if fn.number:
             em.add(f, PBO.noteNumber, fn.number)
+        if fn.marker_line:
+            em.add(f, PBO.markerLine, lit(fn.marker_line))
         for pub in fn.publications:
             em.add(f, DCTERMS.bibliographicCitation, pub)
         _sourced(em, f, src, fn.line)
@@ -294,8 +298,10 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         if tx.incoming_no:
             em.add(node, PBO.incomingNumber, tx.incoming_no)
         if tx.line in notes:
-            em.add(t, PROV.wasDerivedFrom, notes[tx.line])
-        _sourced(em, t, src, tx.line)
+            em.add(t, PROV.wasInfluencedBy, notes[tx.line])
+        # An activity is not quoted from a page (prov:wasQuotedFrom is for entities): name the page as its source.
+        em.add(t, DCTERMS.source, src)
+        em.add(t, PBO.sourceLine, lit(tx.line))
     for key in L.replies_to:
         if key in iris:
             em.add(node, PBO.repliesTo, N(iris[key]))
@@ -318,20 +324,8 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         else:
             key = f"decision/{d.date}-" + hashlib.sha1(d.wording.encode()).hexdigest()[:8]
         dn = N(ID + key)
-        em.add(dn, RDF.type, N(PBO.PolitburoDecision))
-        em.add(dn, RDFS.label, f"Politburo decision of {d.date}")
-        em.add(dn, DCTERMS.date, date_lit(d.date))
-        em.add(dn, PBO.wording, d.wording)
-        em.add(dn, DCTERMS.creator, _politburo(em))
-        for k, dref in enumerate([d.ref] + d.more_refs if d.ref else [], 1):
-            r = part("ref", dn, "decision" if k == 1 else f"decision-{k}")
-            _ref(em, r, dref, src, k)
-            em.add(dn, PROV.hadPrimarySource, r)
-        if d.publication:
-            em.add(dn, DCTERMS.bibliographicCitation, d.publication)
-        if d.footnote_line in notes:
-            em.add(dn, PROV.wasDerivedFrom, notes[d.footnote_line])
-        _sourced(em, dn, src, d.line)
+        # One decision noted by several letters is one node; its first mention gives its wording.
+        em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.footnote_line)))
         em.add(node, PBO.recordsDecision, dn)
         if request is not None and L.date and d.date >= L.date[:10]:
             em.add(request, PBO.ledTo, dn)
@@ -356,6 +350,29 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         em.add(node, SCHEMA.mentions, e)
 
 
+def _decisions(em: _Emitter) -> None:
+    for key, mentions in sorted(em.decisions.items()):
+        dn = N(ID + key)
+        mentions.sort(key=lambda m: (m[0], m[1]))
+        _, _, src, d, _ = mentions[0]
+        em.graph = src
+        em.add(dn, RDF.type, N(PBO.PolitburoDecision))
+        em.add(dn, RDFS.label, f"Politburo decision of {d.date}")
+        em.add(dn, DCTERMS.date, date_lit(d.date))
+        em.add(dn, PBO.wording, d.wording)
+        em.add(dn, DCTERMS.creator, _politburo(em))
+        for k, dref in enumerate([d.ref] + d.more_refs if d.ref else [], 1):
+            r = part("ref", dn, "decision" if k == 1 else f"decision-{k}")
+            _ref(em, r, dref, src, k)
+            em.add(dn, PROV.hadPrimarySource, r)
+        if d.publication:
+            em.add(dn, DCTERMS.bibliographicCitation, d.publication)
+        _sourced(em, dn, src, d.line)
+        for _, _, msrc, _, note in mentions:
+            if note is not None:
+                em.add(dn, PROV.wasDerivedFrom, note, msrc)
+
+
 def _politburo(em: _Emitter) -> ox.NamedNode:
     e = em.auth.lookup("Politburo", kind="organisation")
     return em.entity(e.key if e else "org/politburo", "organisation", "Politburo")
@@ -378,7 +395,7 @@ def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode,
     if R.time:
         em.add(node, PBO.time, lit(R.time + ":00", XSD.time))
     if R.date and R.time:
-        em.add(node, PROV.startedAtTime, lit(f"{R.date}T{R.time}:00", XSD.dateTime))
+        em.add(node, PROV.generatedAtTime, lit(f"{R.date}T{R.time}:00", XSD.dateTime))
     em.add(node, PROV.atLocation, em.place(R.place))
     if R.ref:
         r = part("ref", node, "response")
@@ -435,10 +452,21 @@ def _vocabulary(em: _Emitter) -> None:
 
 
 def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None) -> Build:
-    """Parse every page and build the graph."""
+    """Parse every page and build the graph; a page without letters is a warning when others have some."""
+    from .errors import NoLettersError
+
     auth = load_authority(authority)
-    pages = [parse_file(p, auth, encoding) for p in paths]
-    warnings = [w for p in pages for w in p.warnings]
+    pages, skipped = [], []
+    for path in paths:
+        try:
+            pages.append(parse_file(path, auth, encoding))
+        except NoLettersError as e:
+            if len(paths) == 1:
+                raise
+            skipped.append(Warning_(e.file or str(path), e.line or 1, f"page skipped: {e.message}"))
+    if not pages:
+        raise NoLettersError("none of the pages has a letter in the edition's layout", file=str(paths[0].parent))
+    warnings = skipped + [w for p in pages for w in p.warnings]
     warnings += link_replies(pages)
     quads, more = build_graph(pages, auth)
     unknown: dict[str, list[str]] = {}

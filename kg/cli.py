@@ -107,7 +107,10 @@ def validate(graph):
     if not report.conforms:
         click.echo(report.text, err=True)
         raise ValidationFailed(f"{len(report.violations)} violation(s) of the shapes", file=str(graph))
-    click.echo(f"Conforms: {graph} satisfies every shape ({report.focus_nodes} nodes checked).")
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    extra = f"; {len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}" if report.warnings else ""
+    click.echo(f"Conforms: {graph} satisfies every shape ({report.focus_nodes} nodes checked{extra}).")
 
 
 def main():

@@ -30,6 +30,10 @@ class SourceError(KgError):
     exit_code = 3
 
 
+class NoLettersError(SourceError):
+    """A readable page with no letter in the edition's layout."""
+
+
 class QueryError(KgError):
     """A SPARQL query is missing or malformed."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import dates as D
 from .archive import find_refs, parse_archive_line
 from .authority import Authority, Entry, load_authority
-from .errors import SourceError
+from .errors import NoLettersError, SourceError
 from .records import (
     ArchiveRef, Decision, Footnote, Letter, Mention, NotedDocument, Page, Response, Transmission, Warning_,
 )
@@ -228,7 +228,9 @@ class PageParser:
         self.roles: dict[int, str] = {}
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(Warning_(self.source, line, message))
+        w = Warning_(self.source, line, message)
+        if w not in self.warnings:
+            self.warnings.append(w)
 
     def parse(self, raw: list[str]) -> tuple[list[tuple[int, str]], list[Letter]]:
         # Logical lines: a heading run together with its archive line becomes two lines of one number.
@@ -314,7 +316,7 @@ class PageParser:
             elif (m := ARCHIVE_LINE.match(t)) and not L.archive_refs:
                 L.archive_line = n
                 L.archive_refs = parse_archive_line(m.group("body"), n)
-                self.roles[n] = "archive"
+                self.roles.setdefault(n, "archive")
                 if not any(r.fond for r in L.archive_refs) and not L.archive_refs:
                     self.warn(n, "archive line names no archive, fond or file")
             elif m := FORM_LINE.match(t):
@@ -386,6 +388,7 @@ class PageParser:
         self._request(L)
         self._replies(L)
         L.footnotes = self._footnotes(notes)
+        self._markers(L)
         self._statements(L)
         self._mentions(L, lines, s, e)
         return L
@@ -504,8 +507,9 @@ class PageParser:
             L.cipher_nos.append(m.group("no"))  # "No. 2860/sh": the cipher office's number, not the secretary's
         elif m:
             L.outgoing_no = m.group("no")
-        L.secretary_note = f"{L.secretary_note} {t}".strip() if L.secretary_note else t
-        L.secretary_line = L.secretary_line or n
+        # Peeled from the end of the letter: what comes earlier in the text goes first.
+        L.secretary_note = f"{t} {L.secretary_note}".strip() if L.secretary_note else t
+        L.secretary_line = min(L.secretary_line or n, n)
         self.roles.setdefault(n, "secretary")
 
     def _signature(self, t: str, L: Letter) -> str | None:
@@ -613,6 +617,21 @@ class PageParser:
         for fn in out:
             fn.publications = [p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(fn.text)]
         return out
+
+    def _markers(self, L: Letter) -> None:
+        """The line in the letter where each numbered note's marker stands ("opinion 1 .")."""
+        lines = ([(L.address_line, L.address)] if L.address else []) + list(L.body) + \
+            ([(L.signature_line, L.signature)] if L.signature else []) + \
+            ([(L.secretary_line, L.secretary_note)] if L.secretary_note else [])
+        for fn in L.footnotes:
+            if not fn.number:
+                continue
+            k = fn.number
+            rx = re.compile(r"(?:(?<=[^\s\d/.-])\s+|(?<=[A-Za-z]))" + k + r"(?=\s*[.,;:!?)]|\s*$)"
+                            r"|(?<=[,\]])\s*" + k + r"(?=\s+[a-z])")
+            secretary = re.compile(r"\s" + k + r"\s*\.?$")
+            fn.marker_line = next((n for n, t in lines if t and (rx.search(t) or (n == L.secretary_line and
+                                                                               secretary.search(t)))), None)
 
     def _statements(self, L: Letter) -> None:
         """Read what the notes state: responses, dispatch, forwarding, PB decisions, other documents."""
@@ -873,9 +892,9 @@ def parse_text(text: str, source: str, authority: Authority | None = None, path:
     preamble, letters = p.parse(lines)
     if not letters:
         heading = next((k + 1 for k, t in enumerate(lines) if parse_heading(t.strip())), None)
-        raise SourceError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
+        raise NoLettersError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
                           "October 1, 1934' followed by an 'Archive:' line)", file=source, line=heading)
-    title = preamble[0][1] if preamble else None
+    title = next((t for _, t in preamble if "|" not in t), preamble[0][1] if preamble else None)
     return Page(source, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, preamble, letters,
                 p.warnings, len(lines), p.roles)
 

@@ -15,6 +15,7 @@ class Report:
     text: str
     focus_nodes: int
     violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _load(graph: Path):
@@ -72,8 +73,13 @@ def validate(graph: Path) -> Report:
         for r in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult)
         if results_graph.value(r, SH.resultSeverity) == SH.Violation
     )
+    warnings = sorted(
+        f"{results_graph.value(r, SH.focusNode)}: {results_graph.value(r, SH.resultMessage)}"
+        for r in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult)
+        if results_graph.value(r, SH.resultSeverity) == SH.Warning
+    )
     bad = ill_typed(data)
     focus = len(set(data.subjects()))
     if bad:
         text += "\nIll-typed literals:\n" + "\n".join(bad)
-    return Report(conforms and not bad and not violations, text, focus, violations + bad)
+    return Report(conforms and not bad and not violations, text, focus, violations + bad, warnings)

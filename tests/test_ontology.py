@@ -265,7 +265,7 @@ BREAKAGE = [
     (PBO.PolitburoDecision, _drop(DCTERMS.date), "dcterms:date"),
     (PBO.PolitburoDecision, _drop(PBO.wording), "pbo:wording"),
     (PBO.Footnote, _drop(RDF.value), "rdf:value"),
-    (PBO.Transmission, _drop(PROV.wasQuotedFrom), "prov:wasQuotedFrom"),
+    (PBO.Transmission, _drop(DCTERMS.source), "dcterms:source"),
     (PBO.ArchivalReference, _drop(PBO.citation), "pbo:citation"),
     (PBO.ArchivalReference, _drop(PBO.fond), "pbo:fond"),
     (PBO.ArchivalReference, _set(PBO.delo, Literal("86. L")), "pbo:delo"),
