@@ -30,12 +30,15 @@ class NamedQuery:
 
     @property
     def description(self) -> str:
+        """The first paragraph of the comment header."""
         lines = []
         for line in self.text.splitlines():
-            if not line.startswith("#"):
+            text = line.lstrip("#").strip()
+            if not line.startswith("#") or (not text and lines) or text.lower().startswith("columns"):
                 break
-            lines.append(line.lstrip("# ").rstrip())
-        return " ".join(x for x in lines if x).strip()
+            if text:
+                lines.append(text)
+        return " ".join(lines)
 
 
 def queries_dir() -> Path:
