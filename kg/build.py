@@ -338,16 +338,22 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
             em.add(dn, SCHEMA.sender, em.entity(nd.sender))
         if nd.date:
             em.add(dn, SCHEMA.dateSent, date_lit(nd.date))
-        if nd.ref:
-            r = part("ref", dn, "source")
-            _ref(em, r, nd.ref, src)
-            em.add(dn, PROV.hadPrimarySource, r)
-        if nd.line in notes:
-            em.add(dn, PROV.wasDerivedFrom, notes[nd.line])
+        _evidence(em, dn, nd.ref, "source", src, notes.get(nd.line))
         _sourced(em, dn, src, nd.line)
     for m in L.mentions:
         e = em.entity(m.key, m.kind, m.family_name or m.surface)
         em.add(node, SCHEMA.mentions, e)
+
+
+def _evidence(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: str, src: ox.NamedNode,
+              note: ox.NamedNode | None) -> None:
+    """The archival sheet a note cites for a statement, and the note it was read from."""
+    if ref:
+        r = part("ref", node, suffix)
+        _ref(em, r, ref, src)
+        em.add(node, PROV.hadPrimarySource, r)
+    if note is not None:
+        em.add(node, PROV.wasDerivedFrom, note)
 
 
 def _decisions(em: _Emitter) -> None:
@@ -397,12 +403,7 @@ def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode,
     if R.date and R.time:
         em.add(node, PROV.generatedAtTime, lit(f"{R.date}T{R.time}:00", XSD.dateTime))
     em.add(node, PROV.atLocation, em.place(R.place))
-    if R.ref:
-        r = part("ref", node, "response")
-        _ref(em, r, R.ref, src)
-        em.add(node, PROV.hadPrimarySource, r)
-    if R.footnote_line in notes:
-        em.add(node, PROV.wasDerivedFrom, notes[R.footnote_line])
+    _evidence(em, node, R.ref, "response", src, notes.get(R.footnote_line))
     if R.reply_line is not None:
         reply = iris.get((R.reply_source, R.reply_line))
         if reply:
