@@ -155,7 +155,7 @@ def table(result: Result, width: int = 40) -> str:
     cols = [result.columns[i] for i in keep]
     cells = [[textwrap.wrap(_short(cell(row[i])), width) or [""] for i in keep] for row in result.rows]
     widths = [max([len(c)] + [len(x) for row in cells for x in row[i]]) for i, c in enumerate(cols)]
-    sep = "+".join("-" * (w + 2) for w in widths)
+    sep = "-+-".join("-" * w for w in widths)
     out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths)), sep]
     for row in cells:
         for k in range(max(len(x) for x in row)):
