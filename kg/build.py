@@ -57,7 +57,12 @@ class Build:
         triples = {(q.subject, q.predicate, q.object) for q in self.quads}
         persons = {m.key for L in letters for m in L.mentions if m.kind == "person"}
         decisions = {q.subject for q in self.quads if q.predicate == N(RDF.type) and q.object == N(PBO.PolitburoDecision)}
+        from .coverage import totals
+
+        done, lines = totals(self.pages)
         return {
+            "lines": lines,
+            "accounted": done,
             "pages": len(self.pages),
             "letters": len(letters),
             "requests": sum(1 for L in letters if L.is_request),
@@ -256,6 +261,10 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         em.add(node, PBO.signature, L.signature)
     if L.secretary_note:
         em.add(node, PBO.secretaryNote, L.secretary_note)
+    if L.dateline:
+        em.add(node, PBO.dateline, L.dateline)
+    if L.received:
+        em.add(node, PBO.receivedNote, L.received)
     for no in L.cipher_nos:
         em.add(node, PBO.cipherNumber, no)
     if L.outgoing_no:

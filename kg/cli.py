@@ -38,12 +38,15 @@ def cli():
 @click.option("--encoding", help="Encoding of the source pages (default: UTF-8, with or without BOM).")
 @click.option("--authority", type=click.Path(dir_okay=False, path_type=Path),
               help="Another authority file of persons, places and organisations (Turtle).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what every non-blank source line became (CSV; .tsv or .json by the name).")
+@click.option("--strict", is_flag=True, help="Fail (exit code 7) if any source line was not understood.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary only, no warnings.")
-def build(sources, out, encoding, authority, quiet):
+def build(sources, out, encoding, authority, report, strict, quiet):
     """Parse source pages (files or folders; default seeds/) and write the graph."""
     from .pipeline import run_build
 
-    result = run_build(list(sources), out, encoding=encoding, authority=authority)
+    result = run_build(list(sources), out, encoding=encoding, authority=authority, report=report, strict=strict)
     if not quiet:
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
@@ -57,8 +60,11 @@ def build(sources, out, encoding, authority, quiet):
         f"Built {out / 'graph.ttl'} from {s['pages']} page{'s' if s['pages'] != 1 else ''}: "
         f"{s['letters']} letters, {s['requests']} requests, {s['responses']} responses, "
         f"{s['decisions']} PB decisions, {s['persons']} persons, {s['triples']} triples; "
+        f"{s['accounted'] / max(s['lines'], 1):.1%} of {s['lines']} source lines accounted for; "
         f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}."
     )
+    if report:
+        click.echo(f"Coverage report: {report}")
 
 
 @cli.command()

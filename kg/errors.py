@@ -34,6 +34,12 @@ class NoLettersError(SourceError):
     """A readable page with no letter in the edition's layout."""
 
 
+class CoverageError(KgError):
+    """A strict build met lines it did not understand."""
+
+    exit_code = 7
+
+
 class QueryError(KgError):
     """A SPARQL query is missing or malformed."""
 

@@ -73,7 +73,9 @@ class PBO(DefinedNamespace):
     handling: URIRef  # handling mark: Strictly secret, Copy, Series "G"
     addressLine: URIRef
     signature: URIRef
-    secretaryNote: URIRef  # the secretary's number and date line of a letter
+    secretaryNote: URIRef  # the number and date lines at the foot of a letter
+    dateline: URIRef  # a date at the head of a letter ("3/X")
+    receivedNote: URIRef  # when a telegram reached the addressee, as written
     editionPages: URIRef
     incomingNumber: URIRef
     cipherNumber: URIRef

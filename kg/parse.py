@@ -22,6 +22,14 @@ MAX_BYTES = 50 * 1024 * 1024
 
 def read_source(path: Path, encoding: str | None = None) -> str:
     """The text of a source page; a clear SourceError for what is not a text page."""
+    return read_source_detected(path, encoding)[0]
+
+
+LEGACY_ENCODINGS = ("cp1251", "koi8_r")
+
+
+def read_source_detected(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a page and the encoding it was read with (UTF-8, or Windows-1251 / KOI8-R detected)."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -36,19 +44,41 @@ def read_source(path: Path, encoding: str | None = None) -> str:
                           hint=f"split it, or check it is the right file (limit {MAX_BYTES // (1024 * 1024)} MB)")
     if not data.strip():
         raise SourceError("is empty", file=name, hint="give a page of the edition")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise SourceError("starts with a UTF-16 mark but is not valid UTF-16", file=name) from None
     if b"\x00" in data[:4096]:
         raise SourceError("is a binary file, not a text page", file=name)
     if encoding:
         try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as e:
-            raise SourceError(f"cannot be decoded as {encoding}: {e}", file=name) from None
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise SourceError(f"unknown encoding {encoding!r}", file=name, hint="e.g. utf-8, cp1251, koi8-r") from None
+        except UnicodeDecodeError as e:
+            line = data[:e.start].count(b"\n") + 1
+            raise SourceError(f"cannot be decoded as {encoding}", file=name, line=line) from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise SourceError("is not valid UTF-8", file=name, line=line,
-                          hint="give its encoding with --encoding, e.g. --encoding cp1251") from None
+        bad_line = data[:e.start].count(b"\n") + 1
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None or not _looks_like_text(str(best)):
+        raise SourceError("is not valid UTF-8, and reads as neither Windows-1251 nor KOI8-R text", file=name,
+                          line=bad_line, hint="give its encoding with --encoding, e.g. --encoding cp1251")
+    return str(best), best.encoding
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly letters, digits, spaces and punctuation: not a binary file that happened to decode."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    printable = sum(1 for ch in sample if ch.isprintable() or ch in "\r\n\t")
+    return printable / len(sample) > 0.97
 
 
 def split_lines(text: str) -> list[str]:
@@ -226,6 +256,11 @@ class PageParser:
         self.source = source
         self.warnings: list[Warning_] = []
         self.roles: dict[int, str] = {}
+        self.unclear: dict[int, str] = {}  # line → why it was not understood
+
+    def not_understood(self, line: int, why: str) -> None:
+        self.unclear[line] = why
+        self.warn(line, f"not understood: {why}")
 
     def warn(self, line: int, message: str) -> None:
         w = Warning_(self.source, line, message)
@@ -247,8 +282,8 @@ class PageParser:
         starts = [i for i, text in enumerate(lines) if self._is_heading(lines, i)]
         preamble = [(self.nums[i], lines[i].strip()) for i in range(starts[0] if starts else len(lines))
                     if lines[i].strip()]
-        for n, _ in preamble:
-            self.roles[n] = "preamble"
+        for n, t in preamble:
+            self.roles[n] = "title" if parse_heading(t) else "preamble"
         letters = []
         for k, s in enumerate(starts):
             e = starts[k + 1] if k + 1 < len(starts) else len(lines)
@@ -317,8 +352,8 @@ class PageParser:
                 L.archive_line = n
                 L.archive_refs = parse_archive_line(m.group("body"), n)
                 self.roles.setdefault(n, "archive")
-                if not any(r.fond for r in L.archive_refs) and not L.archive_refs:
-                    self.warn(n, "archive line names no archive, fond or file")
+                if not L.archive_refs:
+                    self.not_understood(n, "archive line names no archive, fond, file or sheet")
             elif m := FORM_LINE.match(t):
                 form = FORMS[re.sub(r"\s+", " ", m.group("f").lower())]
                 if L.form and L.form != form:
@@ -332,6 +367,8 @@ class PageParser:
             elif m := FROM_LINE.match(t):
                 L.transmission = self._transmission(t, n, L.date)
                 self.roles[n] = "transmission"
+                if not (L.transmission.time or L.transmission.incoming_no or D.parse_roman_date(t, L.date)[0]):
+                    self.not_understood(n, "transmission line gives no date, time or number")
             elif INCOMING.fullmatch(t.rstrip(".")):
                 if L.transmission is None:
                     L.transmission = Transmission(n, t)
@@ -895,14 +932,23 @@ def parse_text(text: str, source: str, authority: Authority | None = None, path:
         raise NoLettersError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
                           "October 1, 1934' followed by an 'Archive:' line)", file=source, line=heading)
     title = next((t for _, t in preamble if "|" not in t), preamble[0][1] if preamble else None)
-    return Page(source, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, preamble, letters,
+    page = Page(source, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, preamble, letters,
                 p.warnings, len(lines), p.roles)
+    page.nonblank = [k for k, t in enumerate(lines, 1) if t.strip()]
+    page.lines = lines
+    page.unclear = dict(p.unclear)
+    return page
 
 
 def parse_file(path: Path, authority: Authority | None = None, encoding: str | None = None) -> Page:
     """Read and parse one page file."""
-    text = read_source(path, encoding)
-    return parse_text(text, Path(path).name, authority, str(path))
+    text, used = read_source_detected(path, encoding)
+    page = parse_text(text, Path(path).name, authority, str(path))
+    page.encoding = used
+    if used not in ("utf-8", encoding):
+        page.warnings.insert(0, Warning_(page.source, 1, f"not UTF-8: read as {used} (detected); "
+                                                          f"give --encoding to read it otherwise"))
+    return page
 
 
 def link_replies(pages: list[Page]) -> list[Warning_]:

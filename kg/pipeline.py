@@ -49,8 +49,15 @@ def collect_sources(sources: list[Path]) -> list[Path]:
     return unique
 
 
-def run_build(sources: list[Path], out: Path, encoding: str | None = None, authority: Path | None = None) -> Build:
-    """Build the graph from the sources and write it to `out`."""
+def run_build(sources: list[Path], out: Path, encoding: str | None = None, authority: Path | None = None,
+              report: Path | None = None, strict: bool = False) -> Build:
+    """Build the graph from the sources and write it to `out` (and the coverage report, if asked)."""
+    from .coverage import require_full, write_report
+
     result = build(collect_sources(sources), authority=authority, encoding=encoding)
+    if report:
+        write_report(result.pages, Path(report))
+    if strict:
+        require_full(result.pages)
     write(result.quads, Path(out))
     return result

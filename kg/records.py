@@ -190,3 +190,12 @@ class Page:
     warnings: list[Warning_]
     line_count: int
     roles: dict[int, str] = field(default_factory=dict)  # line → what it became (heading, body, footnote …)
+    nonblank: list[int] = field(default_factory=list)  # every non-blank line of the page
+    unclear: dict[int, str] = field(default_factory=dict)  # line → why it was not understood
+    encoding: str = "utf-8"
+    lines: list[str] = field(default_factory=list, repr=False)  # the page's text, line by line
+
+    def coverage(self) -> tuple[int, int]:
+        """(lines accounted for, non-blank lines)."""
+        done = sum(1 for n in self.nonblank if n in self.roles and n not in self.unclear)
+        return done, len(self.nonblank)

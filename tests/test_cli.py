@@ -115,11 +115,69 @@ def test_binary_source(runner, tmp_path):
     _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"], "scan.txt", "binary")
 
 
-def test_wrong_encoding(runner, tmp_path):
-    p = tmp_path / "cp1251.txt"
-    p.write_bytes("Сталин Кагановичу 1 октября 1934".encode("cp1251"))
+def test_wrong_encoding_given(runner, tmp_path):
+    first = next(k for k, t in enumerate(SEED.read_text(encoding="utf-8").split("\n"), 1) if not t.isascii())
+    _fails(runner.invoke(cli, ["build", str(SEED), "--encoding", "ascii", "--out", str(tmp_path / "o")]),
+           EXIT["source"], f"000_066ec2fc61583e2f.txt:{first}", "cannot be decoded as ascii")
+    _fails(runner.invoke(cli, ["build", str(SEED), "--encoding", "no-such-codec", "--out", str(tmp_path / "o")]),
+           EXIT["source"], "unknown encoding")
+
+
+def test_undecodable_text(runner, tmp_path):
+    p = tmp_path / "garbage.txt"
+    p.write_bytes(b"Stalin to Kaganovich\n" + (bytes(range(1, 10)) + bytes(range(11, 32))) * 40 + b"\xff\xfe\xfd")
     _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"],
-           "cp1251.txt:1", "not valid UTF-8", "--encoding")
+           "garbage.txt:2", "not valid UTF-8", "--encoding")
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_legacy_cyrillic_encodings_are_detected(runner, tmp_path, encoding):
+    text = SEED.read_text(encoding="utf-8").replace(
+        "Stalin agreed (Ibid.).", "Stalin agreed (Ibid.). Резолюция Сталина: Согласен.")
+    p = tmp_path / f"{encoding}.txt"
+    p.write_bytes(text.encode(encoding, errors="replace"))
+    out = tmp_path / "o"
+    r = runner.invoke(cli, ["build", str(p), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "21 letters" in r.stdout
+    assert f"read as {encoding}" in r.stderr
+    assert "Резолюция Сталина: Согласен" in (out / "graph.nt").read_text(encoding="utf-8")
+
+
+def test_bom_and_crlf_line_ends(runner, tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    for name, data in (("bom.txt", b"\xef\xbb\xbf" + text.encode()), ("crlf.txt", text.replace("\n", "\r\n").encode()),
+                       ("cr.txt", text.replace("\n", "\r").encode()),
+                       ("nbsp.txt", text.replace("Stalin to", "Stalin\u00a0to").encode())):
+        p = tmp_path / name
+        p.write_bytes(data)
+        r = runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / f"out-{name}"), "--strict"])
+        assert r.exit_code == 0 and "21 letters" in r.stdout, (name, r.output)
+
+
+def test_huge_page_refused_quickly(runner, tmp_path):
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as f:
+        f.truncate(100 * 1024 * 1024)
+    _fails(runner.invoke(cli, ["build", str(p), "--out", str(tmp_path / "o")]), EXIT["source"], "huge.txt", "100 MB")
+
+
+def test_report_and_strict(runner, tmp_path):
+    report = tmp_path / "coverage.csv"
+    r = runner.invoke(cli, ["build", str(SEED), "--out", str(tmp_path / "o"), "--report", str(report), "--strict"])
+    assert r.exit_code == 0, r.output
+    assert "100.0% of 239 source lines accounted for" in r.stdout
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    nonblank = [k for k, t in enumerate(SEED.read_text(encoding="utf-8").split("\n"), 1) if t.strip()]
+    assert [int(x["line"]) for x in rows] == nonblank
+    assert {x["role"] for x in rows} >= {"heading", "archive", "form", "transmission", "address", "body", "signature",
+                                         "secretary", "footnote", "preamble"}
+    broken = tmp_path / "broken.txt"
+    broken.write_text(SEED.read_text(encoding="utf-8").replace("From Moscow 2/X - 34 at 3 o'clock. 30 minutes. In. No. 93.",
+                                                              "From Moscow somewhere."), encoding="utf-8")
+    r = runner.invoke(cli, ["build", str(broken), "--out", str(tmp_path / "b")])
+    assert r.exit_code == 0 and "broken.txt:36: not understood" in r.stderr
+    _fails(runner.invoke(cli, ["build", str(broken), "--out", str(tmp_path / "b"), "--strict"]), 7, "broken.txt:36")
 
 
 def test_page_without_letters(runner, tmp_path):
