@@ -928,7 +928,7 @@ def parse_text(text: str, source: str, authority: Authority | None = None, path:
     p = PageParser(auth, source)
     preamble, letters = p.parse(lines)
     if not letters:
-        heading = next((k + 1 for k, t in enumerate(lines) if parse_heading(t.strip())), None)
+        heading = next((k + 1 for k, t in enumerate(lines) if parse_heading(t.strip())), 1)
         raise NoLettersError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
                           "October 1, 1934' followed by an 'Archive:' line)", file=source, line=heading)
     title = next((t for _, t in preamble if "|" not in t), preamble[0][1] if preamble else None)
