@@ -174,6 +174,7 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
     r"did\s+not\s+(?:approve|agree|accept|adopt))\b",
     r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?" + PB + r"(?!\s+commission)\b",
     r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
+    r"\b(?:protocol|minutes)\s+(?:No\.\s*\d+\s+)?of\s+(?:the\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
     r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
     r"formalized|formalised|drawn\s+up)\s+(?:by|at|in)\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
 )]
@@ -197,11 +198,23 @@ OUTCOME_RULES = [
                             r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth|"
                             r"[“\"«]\s*No\b|\b(?:do|did|does|can|could)\s*(?:not|n't)\s+(?:consider\s+it\s+possible|support|"
                             r"accept|approve|vote\s+for|sanction)|\bimpossible\b|\bnegative\b|"
-                            r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)",
+                            r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)|"
+                            r"\bincorrect\b|\bwrong\b|\berroneous\b|\bnot\s+right\b",
                             re.I)),
     ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|"
-                          r"\bsanction|[“\"«]\s*For\b|\bpossible\s+to\s+agree|\bpositive\b", re.I)),
+                          r"\bsanction|[“\"«]\s*(?:For|Right|Correct|Good|Fine|Yes)\b|\bpossible\s+to\s+agree|\bpositive\b", re.I)),
 ]
+
+
+_AMENDED = next(rx for outcome, rx in OUTCOME_RULES if outcome == "amended")
+
+
+def note_outcome(trigger: str, sentence: str, quote: str | None) -> str:
+    """A note's answer: amendments first, then the verb ("Stalin agreed"), then what he wrote."""
+    if _AMENDED.search(sentence):
+        return "amended"
+    by_verb = classify_outcome(trigger)
+    return by_verb if by_verb != "other" else classify_outcome(quote or sentence)
 
 
 def classify_outcome(text: str) -> str:
@@ -736,7 +749,7 @@ class PageParser:
                         tm = D.find_time(window)
                         pm = PLACE_FROM.search(window)
                         q = QUOTE.search(seg[ts:next_start])
-                        outcome = classify_outcome(seg[ts:next_start])
+                        outcome = note_outcome(seg[ts:te], _sentence_at(seg, ts), q.group(1) if q else None)
                         if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
                             date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
                         L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else
