@@ -431,6 +431,16 @@ class PageParser:
                 self.roles[body[0][0]] = "address"
                 body = body[1:]
         body = self._peel_tail(body, L)
+        if L.signature is None:
+            # A signature followed by an enclosure ("Kaganovich, Molotov." then the text of a draft).
+            for k in range(len(body) - 2, max(len(body) - 8, -1), -1):
+                n, t = body[k]
+                keys = self._sig_keys(t)
+                if keys and set(keys) <= set(L.author_keys) and SIG_NAMES.fullmatch(t):
+                    L.signature, L.signature_line = t, n
+                    self.roles[n] = "signature"
+                    body = body[:k] + body[k + 1:]
+                    break
         L.body = body
         for n, _ in body:
             self.roles[n] = "body"
@@ -588,6 +598,15 @@ class PageParser:
     @staticmethod
     def _closing_ok(pieces: list[str], k: int) -> bool:
         return True
+
+    def _sig_keys(self, text: str) -> list[str]:
+        names = re.findall(NAME, re.sub(r"^(?:Yours?|Your)\s+", "", text.strip()))
+        keys = []
+        for name in names:
+            mm = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
+            e = self.auth.lookup(mm.group(2) if mm else name, kind="person")
+            keys.append(e.key if e else "?")
+        return keys
 
     def _names_are_signers(self, text: str, L: Letter) -> bool:
         m = SIG_NAMES.fullmatch(text.strip())
