@@ -435,13 +435,15 @@ class PageParser:
             # A signature followed by an enclosure ("Kaganovich, Molotov." then the text of a draft).
             for k in range(len(body) - 2, max(len(body) - 8, -1), -1):
                 n, t = body[k]
-                keys = self._sig_keys(t)
-                if keys and set(keys) <= set(L.author_keys) and SIG_NAMES.fullmatch(t):
+                keys = self._signers(t, L)
+                if keys and set(keys) <= set(L.author_keys):
                     L.signature, L.signature_line = t, n
                     self.roles[n] = "signature"
                     body = body[:k] + body[k + 1:]
                     break
         L.body = body
+        if L.signature:
+            self._check_signers(L)
         for n, _ in body:
             self.roles[n] = "body"
         self._numbers(L)
@@ -574,60 +576,46 @@ class PageParser:
 
     def _signature(self, t: str, L: Letter) -> str | None:
         """The signature at the end of a line: names of persons, perhaps after a closing greeting."""
-        candidates = []
-        # A whole line of greeting and names ("Hello. Yours L. Kaganovich.").
         pieces = re.split(r"(?<=[.!?])\s+", t)
         for k in range(len(pieces)):
-            tail = " ".join(pieces[k:])
-            head = " ".join(pieces[:k])
-            if k == 0 or (head and (head.endswith((".", "!", "?", "”", "\"")))):
-                candidates.append((k, tail))
-        for k, tail in candidates:
-            if (k < len(pieces) and GREETING_WORDS.search(pieces[k]) and len(pieces[k].split()) <= 6
-                    and k + 1 < len(pieces)):
-                # A greeting sentence belongs to the signature only together with the names after it.
-                names_part = " ".join(pieces[k + 1:])
-                if self._names_are_signers(names_part, L) and (k == 0 or self._closing_ok(pieces, k)):
+            head, tail = " ".join(pieces[:k]), " ".join(pieces[k:])
+            if k and not head.endswith((".", "!", "?", "”", "\"")):
+                continue
+            if GREETING_WORDS.search(pieces[k]) and len(pieces[k].split()) <= 6 and k + 1 < len(pieces):
+                # A greeting sentence ("Hello.", "Hearty greetings to you.") belongs to the names after it.
+                if self._names_are_signers(" ".join(pieces[k + 1:]), L):
                     return tail
                 continue
-            m = SIG_NAMES.fullmatch(tail)
-            if m and self._names_are_signers(m.group("sig"), L):
+            if self._names_are_signers(tail, L):
                 return tail
         return None
 
-    @staticmethod
-    def _closing_ok(pieces: list[str], k: int) -> bool:
-        return True
-
-    def _sig_keys(self, text: str) -> list[str]:
-        names = re.findall(NAME, re.sub(r"^(?:Yours?|Your)\s+", "", text.strip()))
-        keys = []
-        for name in names:
-            mm = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
-            e = self.auth.lookup(mm.group(2) if mm else name, kind="person")
-            keys.append(e.key if e else "?")
-        return keys
-
-    def _names_are_signers(self, text: str, L: Letter) -> bool:
+    def _signers(self, text: str, L: Letter) -> list[str] | None:
+        """The persons a line of names signs for ("Kaganovich, Molotov.", "Yours L. Kaganovich"), or None."""
         m = SIG_NAMES.fullmatch(text.strip())
         if not m:
-            return False
+            return None
         names = re.findall(NAME, re.sub(r"^(?:Yours?|Your)\s+", "", m.group("sig")))
-        if not names:
-            return False
         keys = []
         for name in names:
             mm = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
             family = mm.group(2) if mm else name
             e = self.auth.lookup(family, kind="person")
             if e is None and family not in L.authors:
-                return False
+                return None
             keys.append(e.key if e else "person/" + slug(family))
-        if not set(keys) & set(L.author_keys):
-            if set(keys) & set(L.recipient_keys) and L.line not in getattr(self, "_mismatch", set()):
-                self.warn(L.line, f"signature {text.strip()!r} names a recipient, not the heading's author(s)")
-            return bool(set(keys) & set(L.recipient_keys))
-        return True
+        return keys or None
+
+    def _names_are_signers(self, text: str, L: Letter) -> bool:
+        keys = set(self._signers(text, L) or ())
+        return bool(keys & set(L.author_keys) or keys & set(L.recipient_keys))
+
+    def _check_signers(self, L: Letter) -> None:
+        """Warn when the letter is signed by its addressee: the heading may name the wrong author."""
+        keys = set(self._signers(L.signature.split(". ", 1)[-1] if GREETING_WORDS.search(L.signature) else
+                                 L.signature, L) or ())
+        if keys and not keys & set(L.author_keys) and keys & set(L.recipient_keys):
+            self.warn(L.line, f"signature {L.signature.strip()!r} names a recipient, not the heading's author(s)")
 
     def _numbers(self, L: Letter) -> None:
         texts = [t for _, t in L.body] + ([L.signature] if L.signature else [])
