@@ -5,7 +5,7 @@ import re
 
 from .records import ArchiveRef
 
-_ARCHIVE_NAME = r"(?:RGASPI|GARF|RGAE|RGVA|RGANI|RGALI|APRF|AP\s?RF|AVP\s?RF|TsA\s?FSB|TsAMO|RGIA|TsGA\s?SPb|TsGAOR|[A-Z][A-Za-z]{2,9})"
+_ARCHIVE_NAME = r"(?:RGASPI|GARF|RGAE|RGVA|RGANI|RGALI|APRF|AP\s?RF|AVP\s?RF|TsA\s?FSB|TsAMO|RGIA|TsGA\s?SPb|TsGAOR|[A-Z]{3,}(?:\s?[A-Z]{2,})?)"
 _IBID = re.compile(r"^\s*(?:Ibid|Ibidem|Same place|In the same place)\b\.?,?\s*", re.I)
 _ARCHIVE_AT_START = re.compile(r"^\s*(?P<a>" + _ARCHIVE_NAME + r")\b\.?,?\s*(?=F\s*\.|Fond|Personal|Op\b|$)")
 _FOND = re.compile(r"\bF\s*\.\s*(?P<v>[A-Z]?-?\d+[A-Za-z]?)\b\.?")

@@ -119,13 +119,16 @@ class Authority:
         return cls(entries, path, by_subject)
 
     @cached_property
-    def _regex(self) -> re.Pattern:
-        forms = sorted(self._by_form, key=lambda f: (-len(f), f))
-        alt = "|".join(re.escape(f) for f in forms)
-        return re.compile(
-            r"(?<![\w])(?:(?P<init>(?:[A-Z][a-z]?\.\s?){1,3})\s?)?(?P<name>" + alt + r")(?:['’]s)?"
-            r"(?:\s(?P<post>(?:[A-Z][a-z]?\.\s?){1,3}))?(?![\w])"
-        )
+    def _by_first_word(self) -> dict[str, list[str]]:
+        """Forms by their first word, longest first: the text is scanned word by word, not with one huge regex."""
+        out: dict[str, list[str]] = {}
+        for form in self._by_form:
+            m = _WORD.match(form)
+            if m:
+                out.setdefault(m.group(0), []).append(form)
+        for forms in out.values():
+            forms.sort(key=lambda f: (-len(f), f))
+        return out
 
     def lookup(self, form: str, initials: str | None = None, kind: str | None = None) -> Entry | None:
         """The entry a name means; initials pick among namesakes."""
@@ -152,13 +155,27 @@ class Authority:
     def find(self, text: str) -> list[Match]:
         """Every authority name in a text, skipping names of things named after a person."""
         out = []
-        for m in self._regex.finditer(text):
-            name = m.group("name")
+        by_first = self._by_first_word
+        pos = 0
+        for w in _WORD.finditer(text):
+            p = w.start()
+            if p < pos or (p and (text[p - 1].isalnum() or text[p - 1] == "_")):
+                continue
+            name = next((f for f in by_first.get(w.group(0), ()) if text.startswith(f, p)
+                         and not _word_char_at(text, p + len(f))), None)
+            if name is None:
+                continue
+            name_end = p + len(name)
+            after = name_end + 2 if text.startswith(("'s", "’s"), name_end) and not _word_char_at(text, name_end + 2) \
+                else name_end
+            before = _INITIALS_BEFORE.search(text[max(0, p - 14):p])
+            if before and (p - len(before.group(0)) > 0) and _word_char_at(text, p - len(before.group(0)) - 1):
+                before = None
+            post = _INITIALS_AFTER.match(text, after)
             # Initials before the name ("G.A. Prokofiev") or after it, as the notes print them ("Prokofiev G.A.").
-            init = m.group("init") or m.group("post")
-            named_after = bool(_NAMED_AFTER_NEXT.match(text, m.end()) or _NAMED_AFTER_PREV.search(text[:m.start()]))
+            init = (before.group(1) if before else None) or (post.group(1) if post else None)
+            named_after = bool(_NAMED_AFTER_NEXT.match(text, after) or _NAMED_AFTER_PREV.search(text[max(0, p - 24):p]))
             kinds = {e.kind for e in self._by_form.get(name, [])}
-            entry = None
             if named_after:
                 # "Gorky region" is the place, never the writer; "Order of Lenin" is no mention of Lenin.
                 entry = self.lookup(name, kind="place") if "place" in kinds else None
@@ -169,10 +186,21 @@ class Authority:
             # Initials (or a surname-first form such as "Prokofiev G.A.") chose a namesake other than the default.
             by_initials = entry.kind == "person" and bool(entry.family_name) and \
                 entry is not self.lookup(entry.family_name, None, kind="person")
-            start = m.start("init") if m.group("init") and entry.kind == "person" else m.start("name")
-            end = m.end() if m.group("post") and entry.kind == "person" else m.end("name")
+            person = entry.kind == "person"
+            start = p - len(before.group(0)) if before and person else p
+            end = post.end() if post and person else name_end
             out.append(Match(start, end, text[start:end], entry, entry.family_name or name, by_initials))
+            pos = max(end, after)
         return out
+
+
+_WORD = re.compile(r"[A-Za-z]\w*")
+_INITIALS_BEFORE = re.compile(r"((?:[A-Z][a-z]?\.\s?){1,3})\s?$")
+_INITIALS_AFTER = re.compile(r"\s((?:[A-Z][a-z]?\.\s?){1,3})(?!\w)")
+
+
+def _word_char_at(text: str, i: int) -> bool:
+    return i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 _cache: dict[Path, Authority] = {}
