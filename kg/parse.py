@@ -126,6 +126,8 @@ TAIL_SECRETARY = re.compile(
 _ROMAN_DATE_TOKEN = r"\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?"
 TAIL_TOKEN = re.compile(
     r"(?:^|\s)(?P<tok>(?:No\.?|Nr\.?|#)\s*\d+(?:\s*/\s*\d+)*(?:\s*/\s*sh)?\.?|" + _ROMAN_DATE_TOKEN + r"\.?)(?:\s+\d{1,2})?\s*$")
+_SECRETARY_MARKER = re.compile(
+    r"^(?P<text>.*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?)\s+(?P<m>\d{1,2})\s*\.?$")
 LEAD_DATE = re.compile(r"^\s*(?P<date>" + _ROMAN_DATE_TOKEN + r")\.?\s+(?P<rest>\S.*)$")
 GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
 SIG_NAMES = re.compile(
@@ -505,6 +507,8 @@ class PageParser:
             return True
         if re.search(r"\b(?:Central Committee|CC|Tov\.|Comrade)\b", t):
             return True
+        if re.match(r"^(?:T\.|T\[\w*\]|To)\s", t) and any(m.entry.kind == "person" for m in found):
+            return True  # "T. Kaganovich." even where the heading names the wrong correspondent
         first = pieces[0].rstrip(".")
         e = self.auth.lookup(first, kind="place")
         return e is not None and len(pieces) > 1
@@ -569,6 +573,10 @@ class PageParser:
             L.cipher_nos.append(m.group("no"))  # "No. 2860/sh": the cipher office's number, not the secretary's
         elif m:
             L.outgoing_no = m.group("no")
+        marker = _SECRETARY_MARKER.match(t.strip())
+        if marker:
+            # "3/X.34 1": the 1 is the marker of the note that says the secretary entered number and date.
+            t, L.secretary_marker = marker.group("text"), (n, marker.group("m"))
         # Peeled from the end of the letter: what comes earlier in the text goes first.
         L.secretary_note = f"{t} {L.secretary_note}".strip() if L.secretary_note else t
         L.secretary_line = min(L.secretary_line or n, n)
@@ -686,9 +694,10 @@ class PageParser:
             k = fn.number
             rx = re.compile(r"(?:(?<=[^\s\d/.-])\s+|(?<=[A-Za-z]))" + k + r"(?=\s*[.,;:!?)]|\s*$)"
                             r"|(?<=[,\]])\s*" + k + r"(?=\s+[a-z])")
-            secretary = re.compile(r"\s" + k + r"\s*\.?$")
-            fn.marker_line = next((n for n, t in lines if t and (rx.search(t) or (n == L.secretary_line and
-                                                                               secretary.search(t)))), None)
+            if L.secretary_marker and k == L.secretary_marker[1]:
+                fn.marker_line = L.secretary_marker[0]
+                continue
+            fn.marker_line = next((n for n, t in lines if t and rx.search(t)), None)
 
     def _statements(self, L: Letter) -> None:
         """Read what the notes state: responses, dispatch, forwarding, PB decisions, other documents."""
@@ -756,7 +765,7 @@ class PageParser:
                         tm = D.find_time(window)
                         pm = PLACE_FROM.search(window)
                         q = QUOTE.search(seg[ts:next_start])
-                        outcome = note_outcome(seg[ts:te], _sentence_at(seg, ts), q.group(1) if q else None)
+                        outcome = note_outcome(seg[ts:te], _sentence_at(seg, ts), q.group(0) if q else None)
                         if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
                             date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
                         L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else

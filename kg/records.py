@@ -156,6 +156,7 @@ class Letter:
     signature_line: int | None = None
     secretary_note: str | None = None
     secretary_line: int | None = None
+    secretary_marker: tuple[int, str] | None = None  # (line, number) of the note marker after the secretary's date
     cipher_nos: list[str] = field(default_factory=list)
     outgoing_no: str | None = None
     forwarded_no: str | None = None
