@@ -154,7 +154,7 @@ def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list
     iris = letter_iris(pages)
     letters_by_key = {(L.source, L.line): L for p in pages for L in p.letters}
     for page in pages:
-        src = N(ID + "source/" + slug(Path(page.source).stem))
+        src = source_iri(page.source)
         em.graph = src
         _page(em, page, src)
         for L in page.letters:
@@ -417,7 +417,7 @@ def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode,
         reply = iris.get((R.reply_source, R.reply_line))
         if reply:
             em.add(node, PBO.expressedIn, N(reply))
-        rsrc = N(ID + "source/" + slug(Path(R.reply_source).stem)) if R.reply_source else src
+        rsrc = source_iri(R.reply_source) if R.reply_source else src
         _sourced(em, node, rsrc, R.line)
     else:
         _sourced(em, node, src, R.line)
@@ -461,15 +461,33 @@ def _vocabulary(em: _Emitter) -> None:
             em.quads.add(ox.Quad(q.subject, q.predicate, q.object, VOCAB_GRAPH))
 
 
+def source_names(paths: list[Path]) -> dict[Path, str]:
+    """The name each page is cited by: its file name, or enough of its path to tell same-named files apart."""
+    out = {}
+    for p in paths:
+        same = [q for q in paths if q.name == p.name and q.resolve() != p.resolve()]
+        parts = p.resolve().parts
+        k = 1
+        while same and any(q.resolve().parts[-k:] == parts[-k:] for q in same) and k < len(parts):
+            k += 1
+        out[p] = "/".join(parts[-k:])
+    return out
+
+
+def source_iri(source: str) -> ox.NamedNode:
+    return N(ID + "source/" + slug(source.rsplit(".", 1)[0]))
+
+
 def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None) -> Build:
     """Parse every page and build the graph; a page without letters is a warning when others have some."""
     from .errors import NoLettersError
 
     auth = load_authority(authority)
     pages, skipped = [], []
+    names = source_names(paths)
     for path in paths:
         try:
-            pages.append(parse_file(path, auth, encoding))
+            pages.append(parse_file(path, auth, encoding, names[path]))
         except NoLettersError as e:
             if len(paths) == 1:
                 raise

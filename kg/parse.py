@@ -969,10 +969,11 @@ def parse_text(text: str, source: str, authority: Authority | None = None, path:
     return page
 
 
-def parse_file(path: Path, authority: Authority | None = None, encoding: str | None = None) -> Page:
-    """Read and parse one page file."""
+def parse_file(path: Path, authority: Authority | None = None, encoding: str | None = None,
+               source: str | None = None) -> Page:
+    """Read and parse one page file; `source` is the name the graph cites it by (default: the file name)."""
     text, used = read_source_detected(path, encoding)
-    page = parse_text(text, Path(path).name, authority, str(path))
+    page = parse_text(text, source or Path(path).name, authority, str(path))
     page.encoding = used
     if used not in ("utf-8", encoding):
         page.warnings.insert(0, Warning_(page.source, 1, f"not UTF-8: read as {used} (detected); "
@@ -995,7 +996,8 @@ def link_replies(pages: list[Page]) -> list[Warning_]:
             if not cands:
                 warnings.append(Warning_(R.source, line, f"reply cites number {no}, but no earlier letter bears it"))
                 continue
-            Q = max(cands, key=lambda L: (L.date or "", L.source, L.line))
+            # Cipher numbers run on and restart: the letter on the reply's own page comes first, then the latest.
+            Q = max(cands, key=lambda L: (L.source == R.source, L.date or "", L.source, L.line))
             R.replies_to.append((Q.source, Q.line))
             if Q.response is None:
                 Q.response = Response(R.reply_outcome or "other", line, "reply letter", R.reply_text or "",

@@ -70,3 +70,40 @@ def test_variant(case):
     if "coverage" in expected:
         done, total = page.coverage()
         assert round(done / total, 3) == expected["coverage"], (done, total, page.unclear)
+
+
+def test_all_pages_in_one_build(tmp_path):
+    """Every variant page, the golden cases and the seed together: each line accounted for or warned, and
+    the seed's letters exactly as when it is built alone."""
+    from kg.build import build
+    from kg.coverage import rows
+
+    from .conftest import SEED
+
+    pages = [c / "page.txt" for c in CASES] + sorted((Path(__file__).parent / "cases").glob("*/page.txt")) + [SEED]
+    together = build(pages)
+    assert len(together.pages) == len(pages)
+    assert len({p.source for p in together.pages}) == len(pages), "same-named pages must stay apart"
+    warned = {(w.file, w.line) for w in together.warnings}
+    for r in rows(together.pages):
+        assert r["role"] != "not understood" or (r["file"], r["line"]) in warned, r
+    alone = build([SEED])
+    seed_together = next(p for p in together.pages if p.source == SEED.name)
+    assert [record(L) for L in seed_together.letters] == [record(L) for L in alone.pages[0].letters]
+
+
+def test_reply_on_another_page_answers_the_request(tmp_path):
+    from kg.build import build
+
+    a = tmp_path / "1934-10.txt"
+    b = tmp_path / "1934-11.txt"
+    a.write_text("October\n\nKaganovich to Stalin October 31, 1934\n\nArchive: RGASPI F. 558. Op. 11. D. 87. L. 70. "
+                 "Original.\nEncryption.\n\nFrom Moscow 31/X - 34 at 23 o'clock. 10 min. In. No. 150.\n\n"
+                 "Sochi. Tov. Stalin.\n\nWe ask for your consent to publish the slogans. HP 190.\n\nKaganovich.\n",
+                 encoding="utf-8")
+    b.write_text("November\n\nStalin to Kaganovich November 1, 1934\n\nArchive: RGASPI F. 558. Op. 11. D. 87. L. 71. "
+                 "Autograph.\nKaganovich.\n\nYour 190. I agree.\n\nStalin.\n", encoding="utf-8")
+    result = build([b, a])
+    request = next(L for p in result.pages for L in p.letters if L.cipher_nos == ["190"])
+    r = request.response
+    assert (r.outcome, r.evidence, r.reply_source, r.date) == ("agreed", "reply letter", "1934-11.txt", "1934-11-01")
