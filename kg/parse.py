@@ -716,7 +716,7 @@ class PageParser:
             re.compile(r"\b" + rn + r"['’]s\s+(?:amendment|amendments|corrections|edits|editing|consent|approval|reply|"
                        r"answer|resolution|response|agreement|objection|additions|note|notes|mark|inscription|"
                        r"telegram|ciphered\s+telegram|cipher|encryption|verdict)\b"),
-            re.compile(r"\b(?:amended|corrected|edited|approved|signed)\s+by\s+" + rn + r"\b"),
+            re.compile(r"\b(?:amended|corrected|edited|approved|signed|agreed|supported|sanctioned|rejected)\s+(?:to\s+)?by\s+" + rn + r"\b"),
         ]
         for fn in L.footnotes:
             # "The same day", "the next day": against the letter's date, or an event the same note dated.
