@@ -41,8 +41,7 @@ def test_formats_round_trip_with_markup():
 
 def test_each_page_is_its_own_named_graph(seed_build):
     out = seed_build[1]
-    ds = rdflib.Dataset()
-    ds.parse(out / "graph.trig", format="trig")
-    names = {str(c.identifier) for c in ds.graphs()}
+    names = {q.graph_name.value for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+             if isinstance(q.graph_name, ox.NamedNode)}
     assert "https://w3id.org/politburo-kg/id/source/000-066ec2fc61583e2f" in names
     assert "https://w3id.org/politburo-kg/id/graph/authority" in names
