@@ -56,3 +56,15 @@ class ValidationFailed(KgError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 6
+
+
+class StoreError(KgError):
+    """A triple store or SPARQL endpoint cannot be opened, reached or understood."""
+
+    exit_code = 8
+
+
+class ServeError(KgError):
+    """The SPARQL server cannot start."""
+
+    exit_code = 9

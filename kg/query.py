@@ -1,4 +1,4 @@
-"""SPARQL over a built graph with pyoxigraph: queries are files in queries/, or given inline."""
+"""SPARQL over a built graph on any store: queries are files in queries/, or given inline."""
 from __future__ import annotations
 
 import json
@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import GraphError, QueryError
+from .errors import QueryError
 from .resources import data_dir
+from .store import Result, Store, load_memory, open_store, run_oxigraph
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-_GRAPH_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
-}
 
 
 @dataclass
@@ -65,48 +61,15 @@ def resolve_query(name_or_file: str) -> NamedQuery:
 
 
 def load_store(graph: Path) -> ox.Store:
-    """An in-memory store holding the graph file (format from its extension)."""
-    graph = Path(graph)
-    if not graph.is_file():
-        raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
-    fmt = _GRAPH_FORMATS.get(graph.suffix.lower())
-    if fmt is None:
-        raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph),
-                         hint="use .ttl, .nt, .trig, .nq, .jsonld or .rdf")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(graph), format=fmt)
-    except SyntaxError as e:
-        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
-    except OSError as e:
-        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
-    return store
+    """An in-memory Oxigraph store holding the graph file (format from its extension)."""
+    return load_memory(graph)
 
 
-@dataclass
-class Result:
-    """Rows of a SELECT (or the triples of a CONSTRUCT, or an ASK boolean)."""
-
-    columns: list[str]
-    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
-    boolean: bool | None = None
-    graph: list[ox.Triple] | None = None
-
-
-def run(store: ox.Store, sparql: str, source: str = "query") -> Result:
-    """Run a query over the union of all named graphs."""
-    try:
-        res = store.query(sparql, use_default_graph_as_union=True)
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}", file=source) from None
-    except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"query failed: {e}", file=source) from None
-    if isinstance(res, bool):
-        return Result([], [], boolean=res)
-    if isinstance(res, ox.QuerySolutions):
-        cols = [v.value for v in res.variables]
-        return Result(cols, [[sol[c] for c in cols] for sol in res])
-    return Result(["subject", "predicate", "object"], [], graph=list(res))
+def run(store: ox.Store | Store, sparql: str, source: str = "query") -> Result:
+    """Run a query over the union of all named graphs, on an Oxigraph store or any kg Store."""
+    if isinstance(store, Store):
+        return store.query(sparql, source)
+    return run_oxigraph(store, sparql, source)
 
 
 def cell(term) -> str:
@@ -171,7 +134,8 @@ def _short(s: str) -> str:
     return re.sub("^" + re.escape(str(ID)), "", s)
 
 
-def query(graph: Path, query_text: str, fmt: str = "table", source: str = "query") -> str:
-    """Load a graph file, run a query, and render the answer."""
-    store = load_store(graph)
-    return render(run(store, query_text, source), fmt)
+def query(graph: Path | None, query_text: str, fmt: str = "table", source: str = "query", store: str = "memory",
+          store_path: Path | None = None, endpoint: str | None = None) -> str:
+    """Open the graph in the store asked (or the remote endpoint), run a query, and render the answer."""
+    with open_store(graph, store, store_path, endpoint) as st:
+        return render(st.query(query_text, source), fmt)

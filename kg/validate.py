@@ -21,14 +21,14 @@ class Report:
 def _load(graph: Path):
     import rdflib
 
-    from .query import _GRAPH_FORMATS
+    from .store import GRAPH_FORMATS
 
     graph = Path(graph)
     if not graph.is_file():
         raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
     fmt = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
            ".json": "json-ld", ".rdf": "xml", ".xml": "xml"}.get(graph.suffix.lower())
-    if fmt is None or graph.suffix.lower() not in _GRAPH_FORMATS:
+    if fmt is None or graph.suffix.lower() not in GRAPH_FORMATS:
         raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph))
     g = rdflib.Dataset() if fmt in ("trig", "nquads") else rdflib.Graph()
     try:

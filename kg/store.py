@@ -1,0 +1,256 @@
+"""Where SPARQL runs: the graph in memory, an Oxigraph store on disk, or a remote SPARQL 1.1 endpoint."""
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+import shutil
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GraphError, QueryError, StoreError
+
+STORE_KINDS = ("memory", "oxigraph")
+GRAPH_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+}
+# Written into an on-disk store once loaded: which file it holds, so the next run skips the load.
+_MARKER = "kg-store.json"
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT (or the triples of a CONSTRUCT, or an ASK boolean)."""
+
+    columns: list[str]
+    rows: list[list[Term | None]]
+    boolean: bool | None = None
+    graph: list[ox.Triple] | None = None
+
+    @property
+    def form(self) -> str:
+        """select, ask or graph (CONSTRUCT and DESCRIBE)."""
+        return "ask" if self.boolean is not None else "graph" if self.graph is not None else "select"
+
+
+def graph_format(graph: Path) -> ox.RdfFormat:
+    """The RDF format of a graph file, from its extension; the file must exist."""
+    graph = Path(graph)
+    if not graph.is_file():
+        raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
+    fmt = GRAPH_FORMATS.get(graph.suffix.lower())
+    if fmt is None:
+        raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph),
+                         hint="use .ttl, .nt, .trig, .nq, .jsonld or .rdf")
+    return fmt
+
+
+def _bulk_load(store: ox.Store, graph: Path) -> None:
+    fmt = graph_format(graph)
+    try:
+        store.bulk_load(path=str(graph), format=fmt)
+    except SyntaxError as e:
+        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
+    except OSError as e:
+        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
+
+
+def load_memory(graph: Path) -> ox.Store:
+    """An in-memory Oxigraph store holding the graph file (format from its extension)."""
+    store = ox.Store()
+    _bulk_load(store, Path(graph))
+    return store
+
+
+def run_oxigraph(store: ox.Store, sparql: str, source: str = "query") -> Result:
+    """Run a query on an Oxigraph store over the union of all named graphs."""
+    try:
+        res = store.query(sparql, use_default_graph_as_union=True)
+        if isinstance(res, ox.QueryBoolean):
+            return Result([], [], boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            cols = [v.value for v in res.variables]
+            return Result(cols, [[sol[c] for c in cols] for sol in res])
+        return Result(["subject", "predicate", "object"], [], graph=list(res))
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e}", file=source) from None
+    except (OSError, ValueError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}", file=source) from None
+
+
+class Store(ABC):
+    """A read-only place to run SPARQL; every kind answers with the same Result."""
+
+    kind = "store"
+
+    @abstractmethod
+    def query(self, sparql: str, source: str = "query") -> Result:
+        """Run a query over the union of the graph's named graphs."""
+
+    def triple_count(self) -> int:
+        """Distinct triples in the union of all graphs."""
+        return int(self.query(COUNT_TRIPLES, "triple count").rows[0][0].value)
+
+    def close(self) -> None:
+        """Release files and connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class OxigraphStore(Store):
+    """Oxigraph, in memory (loaded from the file each time) or on disk (loaded once, reopened after)."""
+
+    def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None):
+        self.store = store
+        self.kind = kind
+        self.path = path
+
+    @classmethod
+    def memory(cls, graph: Path) -> "OxigraphStore":
+        return cls(load_memory(graph))
+
+    @classmethod
+    def on_disk(cls, graph: Path, path: Path, read_only: bool = False) -> "OxigraphStore":
+        """The store in folder `path`, loaded from `graph` unless it already holds that file's contents."""
+        graph, path = Path(graph), Path(path)
+        fmt = graph_format(graph)
+        stamp = {"graph": str(graph.resolve()), "sha256": _sha256(graph), "format": fmt.name}
+        marker = path / _MARKER
+        current = _read_marker(marker) == stamp
+        if read_only:
+            if not current:
+                raise StoreError("the store does not hold this graph yet", file=str(path),
+                                 hint=f"load it first: kg query --store oxigraph --store-path {path} --graph {graph} …")
+            return cls(_open(path, read_only=True), "oxigraph", path)
+        if path.exists() and not current and any(path.iterdir()) and not marker.exists():
+            raise StoreError("folder is not empty and is not a kg store", file=str(path),
+                             hint="give an empty or new folder to --store-path")
+        store = _open(path)
+        if not current:
+            marker.unlink(missing_ok=True)
+            store.clear()
+            _bulk_load(store, graph)
+            store.flush()
+            marker.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
+        return cls(store, "oxigraph", path)
+
+    def query(self, sparql: str, source: str = "query") -> Result:
+        return run_oxigraph(self.store, sparql, source)
+
+    def close(self) -> None:
+        # Dropping the last reference releases the on-disk lock.
+        self.store = None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_marker(marker: Path) -> dict | None:
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _open(path: Path, read_only: bool = False) -> ox.Store:
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as e:
+        raise StoreError(f"cannot open the Oxigraph store: {e}", file=str(path),
+                         hint="another process may hold it; stop it or use another --store-path") from None
+
+
+def remove_store(path: Path) -> None:
+    """Delete an on-disk store made by OxigraphStore.on_disk."""
+    path = Path(path)
+    if (path / _MARKER).exists() or not any(path.iterdir()):
+        shutil.rmtree(path)
+
+
+class EndpointStore(Store):
+    """A remote SPARQL 1.1 endpoint, spoken to over the SPARQL 1.1 Protocol."""
+
+    kind = "endpoint"
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        self.url = url
+        self.timeout = timeout
+
+    def query(self, sparql: str, source: str = "query") -> Result:
+        accept = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
+        req = urllib.request.Request(self.url, data=sparql.encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "application/sparql-query; charset=utf-8",
+                                              "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                body, ctype = resp.read(), resp.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as e:
+            message = e.read().decode("utf-8", "replace").strip()[:500]
+            if e.code == 400:
+                raise QueryError(f"SPARQL syntax error (from the endpoint): {message}", file=source) from None
+            raise StoreError(f"endpoint answered HTTP {e.code}: {message}", file=self.url) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise StoreError(f"endpoint cannot be reached: {getattr(e, 'reason', e)}", file=self.url,
+                             hint="check the URL and that the server runs") from None
+        return _parse_response(body, ctype.split(";")[0].strip().lower(), self.url)
+
+
+_GRAPH_MEDIA = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                "text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+                "application/rdf+xml": ox.RdfFormat.RDF_XML}
+_RESULTS_MEDIA = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+                  "application/json": ox.QueryResultsFormat.JSON,
+                  "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+                  "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+
+
+def _parse_response(body: bytes, ctype: str, url: str) -> Result:
+    try:
+        if ctype in _GRAPH_MEDIA:
+            return Result(["subject", "predicate", "object"], [],
+                          graph=[ox.Triple(q.subject, q.predicate, q.object)
+                                 for q in ox.parse(body, format=_GRAPH_MEDIA[ctype])])
+        if ctype in _RESULTS_MEDIA:
+            res = ox.parse_query_results(body, format=_RESULTS_MEDIA[ctype])
+            if isinstance(res, ox.QueryBoolean):
+                return Result([], [], boolean=bool(res))
+            cols = [v.value for v in res.variables]
+            return Result(cols, [[sol[c] for c in cols] for sol in res])
+    except SyntaxError as e:
+        raise StoreError(f"endpoint sent unreadable {ctype}: {e}", file=url) from None
+    raise StoreError(f"endpoint answered with unsupported type {ctype or '(none)'}", file=url)
+
+
+def open_store(graph: Path | None = None, kind: str = "memory", path: Path | None = None,
+               endpoint: str | None = None) -> Store:
+    """The store a command runs on: a remote endpoint if given, else the graph file in the kind of store asked."""
+    if endpoint:
+        return EndpointStore(endpoint)
+    if kind == "memory":
+        return OxigraphStore.memory(graph)
+    if kind == "oxigraph":
+        if path is None:
+            raise StoreError("an on-disk Oxigraph store needs a folder", hint="give --store-path DIR")
+        return OxigraphStore.on_disk(graph, path)
+    raise StoreError(f"unknown store {kind!r}", hint=f"use one of {', '.join(STORE_KINDS)}")
