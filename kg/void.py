@@ -1,0 +1,109 @@
+"""A VoID and DCAT description of the served graph: size, classes, licence, source edition, dumps and endpoint."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .export import PREFIXES as EXPORT_PREFIXES
+from .export import compact_iri
+from .namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
+from .store import Store
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+LICENCE = "https://spdx.org/licenses/MIT"
+CMIF_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+VOCABULARIES = (ONTOLOGY_IRI + "#", "https://schema.org/", "http://xmlns.com/foaf/0.1/",
+                "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/",
+                "https://www.ica.org/standards/RiC/ontology#")
+MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "trig": "application/trig",
+               "nq": "application/n-quads", "jsonld": "application/ld+json", "xml": "application/tei+xml"}
+PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": str(DCTERMS), "xsd": str(XSD), "pbo": ONTOLOGY_IRI + "#"}
+
+_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
+_STATS = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
+                   (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }"""
+_EDITION = """PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?edition ?title ?publisher ?issued WHERE {
+  ?page dcterms:source ?edition .
+  OPTIONAL { ?edition dcterms:title ?title } OPTIONAL { ?edition dcterms:publisher ?publisher }
+  OPTIONAL { ?edition dcterms:issued ?issued }
+} LIMIT 1"""
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(str(XSD.integer)))
+
+
+def describe(store: Store, base_url: str, dumps: dict[str, Path]) -> list[ox.Triple]:
+    """Triples describing the graph in `store`, served at `base_url` with the dump files `dumps` (name → file)."""
+    base = base_url.rstrip("/")
+    ds = _n(base + "/.well-known/void#dataset")
+    service = _n(base + "/.well-known/void#sparql-service")
+    endpoint = _n(base + "/sparql")
+    out: list[ox.Triple] = []
+
+    def add(s, p, o):
+        out.append(ox.Triple(s, _n(p), o))
+
+    add(ds, str(RDF.type), _n(VOID + "Dataset"))
+    add(ds, str(RDF.type), _n(DCAT + "Dataset"))
+    add(ds, DCTERMS.title, ox.Literal("politburo-kg: the Stalin–Kaganovich correspondence, 1931–1936", language="en"))
+    add(ds, DCTERMS.description, ox.Literal(
+        "A cited knowledge graph of the letters between Stalin and Kaganovich: every letter, request, answer and "
+        "Politburo decision, each leading back to its line in the edition and to its archival sheet.", language="en"))
+    add(ds, DCTERMS.license, _n(LICENCE))
+    add(ds, VOID + "triples", _int(store.triple_count()))
+    stats = store.query(_STATS, "void").rows[0]
+    for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
+        add(ds, VOID + prop, _int(int(term.value)))
+    classes = store.query(_CLASSES, "void").rows
+    namespaces = sorted({**EXPORT_PREFIXES, "owl": str(OWL)}.items(), key=lambda kv: -len(kv[1]))
+    add(ds, VOID + "classes", _int(len(classes)))
+    for cls, n in classes:
+        name = compact_iri(cls.value, namespaces)
+        part = _n(base + "/.well-known/void#class-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name))
+        add(ds, VOID + "classPartition", part)
+        add(part, VOID + "class", cls)
+        add(part, VOID + "entities", _int(int(n.value)))
+    edition = store.query(_EDITION, "void").rows
+    if edition:
+        ed, title, publisher, issued = edition[0]
+        add(ds, DCTERMS.source, ed)
+        for prop, value in ((DCTERMS.title, title), (DCTERMS.publisher, publisher), (DCTERMS.issued, issued)):
+            if value is not None:
+                add(ed, prop, value)
+    add(ds, VOID + "uriSpace", ox.Literal(str(ID)))
+    for vocab in VOCABULARIES:
+        add(ds, VOID + "vocabulary", _n(vocab))
+    add(ds, VOID + "sparqlEndpoint", endpoint)
+    add(ds, DCAT + "accessService", service)
+    add(service, str(RDF.type), _n(DCAT + "DataService"))
+    add(service, DCAT + "endpointURL", endpoint)
+    add(service, DCTERMS.conformsTo, _n("https://www.w3.org/TR/sparql11-protocol/"))
+    add(service, DCAT + "servesDataset", ds)
+    for name, path in sorted(dumps.items()):
+        url = _n(f"{base}/data/{name}")
+        ext = name.rsplit(".", 1)[-1]
+        if ext != "xml":
+            add(ds, VOID + "dataDump", url)
+        dist = _n(f"{base}/data/{name}#distribution")
+        add(ds, DCAT + "distribution", dist)
+        add(dist, str(RDF.type), _n(DCAT + "Distribution"))
+        add(dist, DCAT + "downloadURL", url)
+        add(dist, DCAT + "mediaType", _n("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[ext]))
+        add(dist, DCAT + "byteSize", ox.Literal(str(Path(path).stat().st_size),
+                                               datatype=_n(str(XSD.nonNegativeInteger))))
+        if ext == "xml":
+            add(dist, DCTERMS.conformsTo, _n("https://github.com/TEI-Correspondence-SIG/CMIF"))
+            add(dist, DCTERMS.license, _n(CMIF_LICENCE))
+        else:
+            add(dist, DCTERMS.license, _n(LICENCE))
+    # grouped by subject, so that Turtle writes each node once
+    return sorted(out, key=lambda t: (str(t.subject) != str(ds), str(t.subject), str(t.predicate), str(t.object)))

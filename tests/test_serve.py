@@ -1,0 +1,261 @@
+"""The SPARQL server over real HTTP: protocol, content negotiation, read-only, limits, dumps, VoID, pages."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+import pytest
+
+from kg.protocol import negotiate, query_form, uses_service
+from kg.query import list_queries
+from kg.serve import Settings, start
+from kg.store import EndpointStore, open_store
+
+from .rows import comparable
+
+TIMEOUT = 2.0
+LETTERS = "SELECT ?l WHERE { ?l a <https://w3id.org/politburo-kg/ontology#Letter> } ORDER BY ?l"
+CONSTRUCT = "CONSTRUCT WHERE { ?l a <https://w3id.org/politburo-kg/ontology#Letter> }"
+# Billions of rows to count on the seed: far longer than the time limit.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def server(seed_graph):
+    srv = start(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, max_rows=1000, max_body=20_000))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(srv.url, timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield srv
+    srv.stop()
+    thread.join(10)
+
+
+def call(server, path="/sparql", params=None, data=None, headers=None, method=None):
+    url = server.url.rstrip("/") + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read(), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read(), e.headers
+
+
+def test_select_negotiates_every_result_format(server):
+    want = [r[0].value for r in open_store(server.site.settings.graph).query(LETTERS).rows]
+    for accept, ctype in (("application/sparql-results+json", "application/sparql-results+json"),
+                          ("application/sparql-results+xml", "application/sparql-results+xml"),
+                          ("text/tab-separated-values", "text/tab-separated-values")):
+        status, got_type, body, _ = call(server, params={"query": LETTERS}, headers={"Accept": accept})
+        assert status == 200 and got_type.startswith(ctype)
+        fmt = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}.get(
+            ctype.split("+")[-1], ox.QueryResultsFormat.TSV)
+        assert [s["l"].value for s in ox.parse_query_results(body, format=fmt)] == want
+    status, got_type, body, _ = call(server, params={"query": LETTERS}, headers={"Accept": "text/csv"})
+    assert got_type.startswith("text/csv")
+    assert [r["l"] for r in csv.DictReader(io.StringIO(body.decode()))] == want
+
+
+def test_default_and_wildcard_accept_give_json(server):
+    for headers in ({}, {"Accept": "*/*"}):
+        status, ctype, body, _ = call(server, params={"query": "ASK { ?s ?p ?o }"}, headers=headers)
+        assert status == 200 and ctype.startswith("application/sparql-results+json")
+        assert json.loads(body) == {"head": {}, "boolean": True}
+
+
+def test_construct_negotiates_rdf_formats(server):
+    n = len(open_store(server.site.settings.graph).query(CONSTRUCT).graph)
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                        ("application/ld+json", ox.RdfFormat.JSON_LD)):
+        status, ctype, body, _ = call(server, params={"query": CONSTRUCT}, headers={"Accept": accept})
+        assert status == 200 and ctype.startswith(accept)
+        assert len(list(ox.parse(body, format=fmt))) == n == 21
+    _, _, body, _ = call(server, params={"query": CONSTRUCT}, headers={"Accept": "application/ld+json"})
+    assert json.loads(body)["@context"]["pbo"] == "https://w3id.org/politburo-kg/ontology#"
+
+
+def test_unoffered_types_get_406(server):
+    status, _, body, _ = call(server, params={"query": LETTERS}, headers={"Accept": "image/png"})
+    assert status == 406 and b"application/sparql-results+json" in body
+    status, _, _, _ = call(server, params={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
+    assert status == 406
+
+
+def test_format_parameter_for_links(server):
+    status, ctype, _, _ = call(server, params={"query": LETTERS, "format": "csv"})
+    assert status == 200 and ctype.startswith("text/csv")
+
+
+def test_post_form_and_query_body(server):
+    for data, ctype in ((urllib.parse.urlencode({"query": LETTERS}).encode(), "application/x-www-form-urlencoded"),
+                        (LETTERS.encode(), "application/sparql-query")):
+        status, _, body, _ = call(server, data=data, headers={"Content-Type": ctype})
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 21
+
+
+def test_syntax_error_is_400_with_the_parser_message(server):
+    status, ctype, body, _ = call(server, params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert status == 400 and ctype.startswith("text/plain")
+    assert b"SPARQL syntax error" in body and b"1:" in body
+
+
+def test_no_query_is_400(server):
+    assert call(server)[0] == 400
+
+
+def test_update_is_refused(server):
+    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    assert call(server, data=update.encode(), headers={"Content-Type": "application/sparql-update"})[0] == 403
+    form = urllib.parse.urlencode({"update": update}).encode()
+    assert call(server, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    assert call(server, params={"query": update})[0] == 403
+    assert call(server, params={"query": "ASK { <http://example.org/a> ?p ?o }"})[2] == \
+        b'{"head": {}, "boolean": false}'
+
+
+def test_graph_store_writes_are_refused(server):
+    for method, path in (("PUT", "/data/graph.ttl"), ("POST", "/store?default"), ("DELETE", "/data/graph.ttl")):
+        status, _, _, headers = call(server, path, data=b"<a> <b> <c> .", method=method,
+                                     headers={"Content-Type": "text/turtle"})
+        assert status == 405, (method, path)
+
+
+def test_service_is_refused(server):
+    q = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    status, _, body, _ = call(server, params={"query": q})
+    assert status == 403 and b"--allow-service" in body
+
+
+def test_body_is_capped(server):
+    data = urllib.parse.urlencode({"query": LETTERS + " #" + "x" * 30_000}).encode()
+    assert call(server, data=data, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 413
+
+
+def test_rows_are_capped(server):
+    status, _, body, headers = call(server, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 1000
+    assert headers["X-Result-Truncated"].endswith("first 1000 sent")
+
+
+def test_slow_query_is_stopped_while_others_are_served(server):
+    slow = {}
+
+    def run_slow():
+        t = time.monotonic()
+        slow["answer"] = call(server, params={"query": SLOW})
+        slow["seconds"] = time.monotonic() - t
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.3)
+    t = time.monotonic()
+    status, _, body, _ = call(server, params={"query": LETTERS})
+    assert status == 200 and time.monotonic() - t < TIMEOUT and thread.is_alive()
+    thread.join(30)
+    status, _, body, _ = slow["answer"]
+    assert status == 503 and b"time limit" in body
+    assert TIMEOUT - 0.5 <= slow["seconds"] < TIMEOUT + 5
+    # the stopped worker is replaced and the server goes on
+    for _ in range(4):
+        assert call(server, params={"query": LETTERS})[0] == 200
+
+
+@pytest.mark.parametrize("q", [q for q in list_queries()], ids=lambda q: q.name)
+def test_every_query_through_http_as_in_process(server, q):
+    local = open_store(server.site.settings.graph).query(q.text, q.name)
+    remote = EndpointStore(server.url + "sparql").query(q.text, q.name)
+    assert comparable(remote, q.text) == comparable(local, q.text)
+
+
+def test_dumps_and_context(server):
+    n = open_store(server.site.settings.graph).triple_count()
+    for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.nt", ox.RdfFormat.N_TRIPLES),
+                      ("graph.jsonld", ox.RdfFormat.JSON_LD)):
+        status, _, body, _ = call(server, "/data/" + name)
+        assert status == 200
+        assert len({(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)}) == n
+    status, ctype, body, _ = call(server, "/data/context.jsonld")
+    assert status == 200 and ctype.startswith("application/ld+json") and "@context" in json.loads(body)
+    status, ctype, body, _ = call(server, "/data/cmif.xml")
+    assert status == 200 and b"<correspDesc" in body and server.url.encode() + b"data/cmif.xml" in body
+    assert call(server, "/data/secrets.txt")[0] == 404
+
+
+def test_void_description(server):
+    status, ctype, body, _ = call(server, "/.well-known/void")
+    assert status == 200 and ctype.startswith("text/turtle")
+    g = ox.Store()
+    g.load(body, format=ox.RdfFormat.TURTLE)
+    prefix = """PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
+                PREFIX dcterms: <http://purl.org/dc/terms/> """
+    row = list(g.query(prefix + """SELECT ?n ?classes ?endpoint ?licence ?title WHERE {
+        ?d a void:Dataset, dcat:Dataset ; void:triples ?n ; void:classes ?classes ; void:sparqlEndpoint ?endpoint ;
+           dcterms:license ?licence ; dcterms:source/dcterms:title ?title }"""))[0]
+    assert int(row["n"].value) == open_store(server.site.settings.graph).triple_count()
+    assert int(row["classes"].value) > 10
+    assert row["endpoint"].value == server.url + "sparql"
+    assert "Kaganovich" in row["title"].value
+    dumps = [s["u"].value for s in g.query(prefix + "SELECT ?u WHERE { ?d void:dataDump ?u }")]
+    assert {u.rsplit("/", 1)[-1] for u in dumps} == {"graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld"}
+    for url in dumps + [s["u"].value for s in g.query(prefix + "SELECT ?u WHERE { ?x dcat:downloadURL ?u }")]:
+        assert urllib.request.urlopen(url, timeout=10).status == 200
+    status, ctype, _, _ = call(server, "/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert status == 200 and ctype.startswith("application/ld+json")
+
+
+def test_query_page_is_self_contained(server):
+    status, ctype, body, _ = call(server, "/")
+    page = body.decode()
+    assert status == 200 and ctype.startswith("text/html")
+    for q in list_queries():
+        assert f'"name": "{q.name}"' in page
+    assert "<script src" not in page and "<link" not in page and "cdn" not in page.lower()
+    assert "/sparql" in page and "/data/graph.ttl" in page
+
+
+def test_browser_without_query_goes_to_the_page(server):
+    req = urllib.request.Request(server.url + "sparql", headers={"Accept": "text/html"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.url == server.url and r.status == 200
+
+
+def test_explorer_page(server):
+    status, ctype, body, _ = call(server, "/explore")
+    assert ctype.startswith("text/html")
+    try:
+        import kg.explore  # noqa: F401
+    except ImportError:
+        assert status == 404 and b"explorer is not built" in body
+    else:
+        assert status == 200
+
+
+def test_query_form_and_service_detection():
+    assert query_form("PREFIX select: <http://x/> # SELECT\nINSERT DATA { <a> <b> 'select' }") == "update"
+    assert query_form("BASE <http://x/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }") == "construct"
+    assert query_form('SELECT ?s WHERE { ?s <http://x/delete> "insert" }') == "select"
+    assert not uses_service('SELECT * { ?s <http://x/service> "SERVICE" } # SERVICE')
+    assert uses_service("select * { service <http://x> { ?s ?p ?o } }")
+
+
+def test_negotiation_rules():
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert negotiate("solutions", browser) == "xml"
+    assert negotiate("solutions", "text/csv;q=0.5, application/sparql-results+json") == "json"
+    assert negotiate("graph", "text/*") == "ttl"
+    assert negotiate("graph", "application/sparql-results+json") is None
+    assert negotiate("boolean", "text/csv") is None
+    assert negotiate("graph", None, "json") == "jsonld"
