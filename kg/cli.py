@@ -119,6 +119,27 @@ def validate(graph):
     click.echo(f"Conforms: {graph} satisfies every shape ({report.focus_nodes} nodes checked{extra}).")
 
 
+@cli.command()
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
+              show_default=True, help="Graph file to draw (.ttl, .nt, .trig, .nq, .jsonld).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT / "explorer.html",
+              show_default=True, help="The HTML page to write.")
+@click.option("--view", type=click.Choice(["correspondence", "decisions", "mentions"]), default="correspondence",
+              show_default=True, help="The network the page opens with (all three are in the page).")
+def explore(graph, out, view):
+    """Write one offline HTML page to explore who wrote to whom, how requests became decisions, who was named."""
+    from .explore import explore as run_explore
+    from .explore import human_size
+
+    result = run_explore(graph, out, view)
+    c = result.counts
+    click.echo(
+        f"Wrote {result.path} ({human_size(result.size)}): correspondence {c['correspondence'][0]} persons and "
+        f"{c['correspondence'][1]} links, decisions {c['decisions'][0]} nodes and {c['decisions'][1]} links, "
+        f"mentions {c['mentions'][0]} persons and {c['mentions'][1]} links. Open it in a browser; it needs no network."
+    )
+
+
 def main():
     cli(prog_name="kg")
 
