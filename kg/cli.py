@@ -74,7 +74,13 @@ def build(sources, out, encoding, authority, report, strict, quiet):
 @click.option("--sparql", help="An ad hoc SPARQL query instead of a named one.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True, help="table for people; csv, tsv or json for programs.")
-def query(query, graph, sparql, fmt):
+@click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True,
+              help="memory: read the graph file for this query; oxigraph: an on-disk Oxigraph store in --store-path, "
+                   "loaded from the graph once and reused while the file is unchanged.")
+@click.option("--store-path", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the on-disk Oxigraph store (implies --store oxigraph).")
+@click.option("--endpoint", metavar="URL", help="Ask a SPARQL 1.1 endpoint (kg serve, Oxigraph, Fuseki, …) instead.")
+def query(query, graph, sparql, fmt, store, store_path, endpoint):
     """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
     from .errors import QueryError
     from .query import query as run_query
@@ -89,7 +95,9 @@ def query(query, graph, sparql, fmt):
         text, source = q.text, str(q.path)
     else:
         raise QueryError("no query given", hint="name one (`kg queries` lists them), give a .rq file, or --sparql")
-    click.echo(run_query(graph, text, fmt, source), nl=False)
+    if store_path and store == "memory":
+        store = "oxigraph"
+    click.echo(run_query(graph, text, fmt, source, store=store, store_path=store_path, endpoint=endpoint), nl=False)
 
 
 @cli.command()
@@ -138,6 +146,52 @@ def explore(graph, out, view):
         f"{c['correspondence'][1]} links, decisions {c['decisions'][0]} nodes and {c['decisions'][1]} links, "
         f"mentions {c['mentions'][0]} persons and {c['mentions'][1]} links. Open it in a browser; it needs no network."
     )
+
+
+@cli.command()
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
+              show_default=True, help="Graph file to serve (.ttl, .nt, .trig, .nq, .jsonld).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines query.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--store-path", type=click.Path(file_okay=False, path_type=Path),
+              help="Serve from an on-disk Oxigraph store in this folder (large graphs: loaded once, not per worker).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes (default: one per core, at least 2).")
+@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds a query may run; then it is stopped and answered with HTTP 503.")
+@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
+              help="Rows (or triples) sent at most; more are cut and the X-Result-Truncated header says so.")
+@click.option("--max-body", type=click.IntRange(1024), default=1_000_000, show_default=True,
+              help="Largest request body in bytes (HTTP 413 beyond).")
+@click.option("--allow-service", is_flag=True, help="Let queries reach other endpoints with SERVICE (else HTTP 403).")
+@click.option("--base-url", help="The server's public address, when a proxy stands in front (for VoID and links).")
+def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url):
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
+    from .serve import LOOPBACK, Settings, default_workers, start
+
+    server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
+                            timeout=timeout, max_rows=max_rows, max_body=max_body, allow_service=allow_service,
+                            base_url=base_url))
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: every machine that can reach it can query the graph", err=True)
+    click.echo(f"Serving {graph} ({server.site.triples} triples) at {server.url} "
+               f"(SPARQL endpoint {server.url}sparql); Ctrl-C stops.")
+    server.run()
+
+
+@cli.command("export")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
+              show_default=True, help="Graph file to export (TriG and N-Quads keep named graphs only if it has them).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld", "cmif"]), required=True,
+              help="An RDF syntax, or cmif: the letters as TEI correspDesc (CMIF 1.1) for correspSearch.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--url", help="cmif: the address the file will be published at (its idno).")
+def export_graph(graph, fmt, out, url):
+    """Write the graph as Turtle, N-Triples, TriG, N-Quads, JSON-LD or CMIF."""
+    from .export import export
+
+    done = export(graph, fmt, out, base_url=url)
+    click.echo(f"Wrote {done.path}: {done.items} {done.unit} ({fmt}).")
 
 
 def main():

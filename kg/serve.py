@@ -1,10 +1,12 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint with a query page, dumps, the explorer and a VoID description."""
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -340,9 +342,24 @@ class Server:
         """Serve until Ctrl-C, SIGTERM or stop(), then end the workers."""
         import uvicorn
 
+        class Uvicorn(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):
+                # uvicorn re-raises the signal after shutting down, which would kill the process before the
+                # workers are ended and the dumps removed; a stop by signal is a normal end here.
+                if threading.current_thread() is not threading.main_thread():
+                    yield
+                    return
+                before = {s: signal.signal(s, self.handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
+                try:
+                    yield
+                finally:
+                    for s, handler in before.items():
+                        signal.signal(s, handler)
+
         config = uvicorn.Config(app(self.site), log_level="warning", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=2)
-        self._uvicorn = uvicorn.Server(config)
+        self._uvicorn = Uvicorn(config)
         try:
             self._uvicorn.run(sockets=[self.sock])
         finally:

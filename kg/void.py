@@ -25,9 +25,9 @@ PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": str(DCTERMS), "xsd": str(XSD)
 _CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
 _STATS = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
                    (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }"""
-_EDITION = """PREFIX dcterms: <http://purl.org/dc/terms/>
+_EDITION = """PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX pbo: <https://w3id.org/politburo-kg/ontology#>
 SELECT ?edition ?title ?publisher ?issued WHERE {
-  ?page dcterms:source ?edition .
+  ?edition a pbo:Edition .
   OPTIONAL { ?edition dcterms:title ?title } OPTIONAL { ?edition dcterms:publisher ?publisher }
   OPTIONAL { ?edition dcterms:issued ?issued }
 } LIMIT 1"""

@@ -13,6 +13,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
+from kg.build import EDITION
 from kg.protocol import negotiate, query_form, uses_service
 from kg.query import list_queries
 from kg.serve import Settings, start
@@ -201,13 +202,13 @@ def test_void_description(server):
     g.load(body, format=ox.RdfFormat.TURTLE)
     prefix = """PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
                 PREFIX dcterms: <http://purl.org/dc/terms/> """
-    row = list(g.query(prefix + """SELECT ?n ?classes ?endpoint ?licence ?title WHERE {
+    row = list(g.query(prefix + """SELECT ?n ?classes ?endpoint ?licence ?edition ?title WHERE {
         ?d a void:Dataset, dcat:Dataset ; void:triples ?n ; void:classes ?classes ; void:sparqlEndpoint ?endpoint ;
-           dcterms:license ?licence ; dcterms:source/dcterms:title ?title }"""))[0]
+           dcterms:license ?licence ; dcterms:source ?edition . ?edition dcterms:title ?title }"""))[0]
     assert int(row["n"].value) == open_store(server.site.settings.graph).triple_count()
     assert int(row["classes"].value) > 10
     assert row["endpoint"].value == server.url + "sparql"
-    assert "Kaganovich" in row["title"].value
+    assert row["edition"].value == EDITION.value and "Kaganovich" in row["title"].value
     dumps = [s["u"].value for s in g.query(prefix + "SELECT ?u WHERE { ?d void:dataDump ?u }")]
     assert {u.rsplit("/", 1)[-1] for u in dumps} == {"graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld"}
     for url in dumps + [s["u"].value for s in g.query(prefix + "SELECT ?u WHERE { ?x dcat:downloadURL ?u }")]:
