@@ -260,3 +260,25 @@ def test_negotiation_rules():
     assert negotiate("graph", "application/sparql-results+json") is None
     assert negotiate("boolean", "text/csv") is None
     assert negotiate("graph", None, "json") == "jsonld"
+
+
+def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
+    srv = start(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, store_path=tmp_path / "store"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        q = next(q for q in list_queries() if q.name == "decisions")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                remote = EndpointStore(srv.url + "sparql").query(q.text)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert comparable(remote, q.text) == comparable(open_store(seed_graph).query(q.text), q.text)
+        assert (tmp_path / "store" / "kg-store.json").is_file()
+    finally:
+        srv.stop()
+        thread.join(10)
