@@ -28,7 +28,7 @@ class KgGroup(click.Group):
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="politburo-kg", prog_name="kg")
 def cli():
-    """Knowledge graph of the Stalin–Kaganovich correspondence (1931–1936): build, query, validate."""
+    """Knowledge graph of the Stalin–Kaganovich correspondence (1931–1936): build, query, validate, serve, export."""
 
 
 @cli.command()
@@ -153,7 +153,8 @@ def explore(graph, out, view):
               show_default=True, help="Graph file to serve (.ttl, .nt, .trig, .nq, .jsonld).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines query.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port; 0 takes any free one (the address is printed).")
 @click.option("--store-path", type=click.Path(file_okay=False, path_type=Path),
               help="Serve from an on-disk Oxigraph store in this folder (large graphs: loaded once, not per worker).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes (default: one per core, at least 2).")
