@@ -13,8 +13,8 @@ from .store import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
-LICENCE = "https://spdx.org/licenses/MIT"
-CMIF_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+# The data is CC BY 4.0 (CMIF admits only CC BY or CC0); the software that builds it is MIT.
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 VOCABULARIES = (ONTOLOGY_IRI + "#", "https://schema.org/", "http://xmlns.com/foaf/0.1/",
                 "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/",
                 "https://www.ica.org/standards/RiC/ontology#")
@@ -102,8 +102,6 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path]) -> list[ox.Tri
                                                datatype=_n(str(XSD.nonNegativeInteger))))
         if ext == "xml":
             add(dist, DCTERMS.conformsTo, _n("https://github.com/TEI-Correspondence-SIG/CMIF"))
-            add(dist, DCTERMS.license, _n(CMIF_LICENCE))
-        else:
-            add(dist, DCTERMS.license, _n(LICENCE))
+        add(dist, DCTERMS.license, _n(LICENCE))
     # grouped by subject, so that Turtle writes each node once
     return sorted(out, key=lambda t: (str(t.subject) != str(ds), str(t.subject), str(t.predicate), str(t.object)))
