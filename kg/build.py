@@ -4,14 +4,33 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .authority import Authority, load_authority
-from .namespace import BASE, DCTERMS, FOAF, ID, PBO, PROV, RDF, RDFS, RICO, RICRST, SCHEMA, SKOS, XSD
+from . import namespace as _ns
+from .namespace import BASE, ID
 from .parse import link_replies, parse_file, slug
 from .records import ArchiveRef, Letter, Page, Warning_
+
+
+class _Cached:
+    """A namespace whose terms, once looked up, are plain attributes: rdflib's lookups dominated emitting."""
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def __getattr__(self, name):
+        value = getattr(self._ns, name)
+        setattr(self, name, value)
+        return value
+
+
+DCTERMS, FOAF, PBO, PROV, RDF, RDFS, RICO, RICRST, SCHEMA, SKOS, XSD = (
+    _Cached(n) for n in (_ns.DCTERMS, _ns.FOAF, _ns.PBO, _ns.PROV, _ns.RDF, _ns.RDFS, _ns.RICO, _ns.RICRST,
+                         _ns.SCHEMA, _ns.SKOS, _ns.XSD))
 
 AUTHORITY_GRAPH = ox.NamedNode(ID + "graph/authority")
 VOCAB_GRAPH = ox.NamedNode(ID + "graph/vocabulary")
@@ -23,8 +42,15 @@ OUTCOME_TERMS = {"agreed": PBO.Agreed, "rejected": PBO.Rejected, "abstained": PB
                  "amended": PBO.Amended, "other": PBO.OtherOutcome}
 
 
+@lru_cache(maxsize=4096)
 def N(iri) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
+
+
+@lru_cache(maxsize=1024)
+def _term(iri) -> str:
+    """A vocabulary IRI as N-Triples writes it."""
+    return f"<{iri}>"
 
 
 def lit(value, datatype=None, lang: str | None = None) -> ox.Literal:
@@ -43,41 +69,40 @@ def date_lit(iso: str) -> ox.Literal:
     return lit(iso, XSD.date if len(iso) == 10 else XSD.gYearMonth if len(iso) == 7 else XSD.gYear)
 
 
+Key = tuple[str, str, str, str]  # (graph, subject, predicate, object), each as N-Quads writes it
+
+
 @dataclass
 class Build:
-    """The result of a build: quads, parsed pages, warnings and names the authority file lacks."""
+    """The result of a build: quads (as sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
 
-    quads: list[ox.Quad]
+    keys: list[Key]
     pages: list[Page]
     warnings: list[Warning_]
     unknown_names: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        return quads_of(self.keys)
 
     def summary(self) -> dict[str, int]:
-        letters = [L for p in self.pages for L in p.letters]
-        triples = {(q.subject, q.predicate, q.object) for q in self.quads}
-        persons = {m.key for L in letters for m in L.mentions if m.kind == "person"}
-        decisions = {q.subject for q in self.quads if q.predicate == N(RDF.type) and q.object == N(PBO.PolitburoDecision)}
-        from .coverage import totals
+        return dict(self.counts)
 
-        done, lines = totals(self.pages)
-        return {
-            "lines": lines,
-            "accounted": done,
-            "pages": len(self.pages),
-            "letters": len(letters),
-            "requests": sum(1 for L in letters if L.is_request),
-            "responses": sum(1 for L in letters if L.response),
-            "decisions": len(decisions),
-            "persons": len(persons),
-            "triples": len(triples),
-        }
+
+def quads_of(keys: list[Key]) -> list[ox.Quad]:
+    """pyoxigraph quads for N-Quads terms (parsed, so escaping is the writer's own)."""
+    text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in keys)
+    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
 class _Emitter:
     def __init__(self, auth: Authority):
         self.auth = auth
-        self.quads: set[ox.Quad] = set()
+        # Strings of N-Quads terms rather than pyoxigraph quads: hashing, sorting and writing them stays in C.
+        self.quads: set[Key] = set()
         self.graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        self._strings: dict[str, str] = {}  # one copy of each IRI, however many quads name it
         self.used: set[str] = set()  # authority keys the build refers to
         self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
         self.decisions: dict[str, list] = {}  # decision key → its mentions
@@ -87,7 +112,15 @@ class _Emitter:
             return
         if not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             o = lit(o)
-        self.quads.add(ox.Quad(s, N(p), o, g or self.graph))
+        one = self._strings.setdefault
+        os_ = str(o)
+        if type(o) is ox.NamedNode:
+            os_ = one(os_, os_)
+        gs, ss = str(g or self.graph), str(s)
+        self.quads.add((one(gs, gs), one(ss, ss), _term(p), os_))
+
+    def add_quad(self, q: ox.Quad, g: ox.NamedNode) -> None:
+        self.add(q.subject, q.predicate.value, q.object, g)
 
     def entity(self, key: str, kind: str = "person", label: str | None = None) -> ox.NamedNode:
         if key in self.auth.entries:
@@ -150,6 +183,12 @@ def unit_iris(ref: ArchiveRef) -> list[tuple[ox.NamedNode, str, str, str]]:
 
 def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
     """Turn parsed pages into quads."""
+    keys, warnings, _ = emit(pages, auth)
+    return quads_of(keys), warnings
+
+
+def emit(pages: list[Page], auth: Authority) -> tuple[list[Key], list[Warning_], int]:
+    """Turn parsed pages into sorted, distinct quads as N-Quads terms; also the number of PB decisions."""
     em = _Emitter(auth)
     iris = letter_iris(pages)
     letters_by_key = {(L.source, L.line): L for p in pages for L in p.letters}
@@ -162,11 +201,9 @@ def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list
     _decisions(em)
     _authority(em, auth)
     _vocabulary(em)
-    return sorted(em.quads, key=_quad_key), []
-
-
-def _quad_key(q: ox.Quad) -> tuple:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    keys = sorted(em.quads)
+    em.quads.clear()
+    return keys, [], len(em.decisions)
 
 
 def _page(em: _Emitter, page: Page, src: ox.NamedNode) -> None:
@@ -427,7 +464,7 @@ def _authority(em: _Emitter, auth: Authority) -> None:
     """Copy the authority records the build uses; add provisional records for names it lacks."""
     for key in sorted(em.used):
         for q in auth.quads.get(ID + key, []):
-            em.quads.add(ox.Quad(q.subject, q.predicate, q.object, AUTHORITY_GRAPH))
+            em.add_quad(q, AUTHORITY_GRAPH)
     for key, (kind, label) in sorted(em.provisional.items()):
         s = N(ID + key)
         g = AUTHORITY_GRAPH
@@ -458,14 +495,33 @@ def _vocabulary(em: _Emitter) -> None:
     concepts = {q.subject for q in store.quads_for_pattern(None, N(SKOS.inScheme), None, None) if q.object in schemes}
     for q in store.quads_for_pattern(None, None, None, None):
         if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation), N(SKOS.inScheme)):
-            em.quads.add(ox.Quad(q.subject, q.predicate, q.object, VOCAB_GRAPH))
+            em.add_quad(q, VOCAB_GRAPH)
+
+
+PARSE_SHARE, EMIT_SHARE = 0.5, 0.75  # rough shares of a build's time done after parsing and after emitting
+def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool):
+    """(path, Page or NoLettersError) for each page, one at a time."""
+    from .errors import NoLettersError
+
+    for path in paths:
+        try:
+            page = parse_file(path, auth, encoding, names[path])
+        except NoLettersError as e:
+            yield path, e
+            continue
+        if not keep_text:
+            page.lines = []  # only the coverage report quotes the text
+        yield path, page
 
 
 def source_names(paths: list[Path]) -> dict[Path, str]:
     """The name each page is cited by: its file name, or enough of its path to tell same-named files apart."""
     out = {}
+    by_name: dict[str, list[Path]] = {}
     for p in paths:
-        same = [q for q in paths if q.name == p.name and q.resolve() != p.resolve()]
+        by_name.setdefault(p.name, []).append(p)
+    for p in paths:
+        same = [q for q in by_name[p.name] if q.resolve() != p.resolve()]
         parts = p.resolve().parts
         k = 1
         while same and any(q.resolve().parts[-k:] == parts[-k:] for q in same) and k < len(parts):
@@ -478,29 +534,56 @@ def source_iri(source: str) -> ox.NamedNode:
     return N(ID + "source/" + slug(source.rsplit(".", 1)[0]))
 
 
-def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None) -> Build:
-    """Parse every page and build the graph; a page without letters is a warning when others have some."""
+def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None, keep_text: bool = True,
+          progress=None) -> Build:
+    """Parse every page and build the graph; a page without letters is a warning when others have some.
+
+    keep_text=False drops each page's text once parsed (only the coverage report quotes it); progress, if
+    given, is called with the fraction done and the stage.
+    """
     from .errors import NoLettersError
 
+    step = progress or (lambda done, stage: None)
     auth = load_authority(authority)
     pages, skipped = [], []
     names = source_names(paths)
-    for path in paths:
-        try:
-            pages.append(parse_file(path, auth, encoding, names[path]))
-        except NoLettersError as e:
+    for k, (path, page) in enumerate(_parse_pages(paths, auth, encoding, names, keep_text), 1):
+        if isinstance(page, NoLettersError):
             if len(paths) == 1:
-                raise
-            skipped.append(Warning_(e.file or str(path), e.line or 1, f"page skipped: {e.message}"))
+                raise page
+            skipped.append(Warning_(page.file or str(path), page.line or 1, f"page skipped: {page.message}"))
+        else:
+            pages.append(page)
+        step(PARSE_SHARE * k / len(paths), "parse")
     if not pages:
         raise NoLettersError("none of the pages has a letter in the edition's layout", file=str(paths[0].parent))
     warnings = skipped + [w for p in pages for w in p.warnings]
     warnings += link_replies(pages)
-    quads, more = build_graph(pages, auth)
+    keys, more, decisions = emit(pages, auth)
+    step(EMIT_SHARE, "graph")
     unknown: dict[str, list[str]] = {}
     for p in pages:
         for L in p.letters:
             for m in L.mentions:
                 if m.provisional:
                     unknown.setdefault(m.surface, []).append(f"{p.source}:{m.line}")
-    return Build(quads, pages, warnings + more, unknown)
+    return Build(keys, pages, warnings + more, unknown, counts(pages, keys, decisions))
+
+
+def counts(pages: list[Page], keys: list[Key], decisions: int) -> dict[str, int]:
+    """The build's summary, counted once from the records and quads at hand."""
+    from .coverage import totals
+
+    letters = [L for p in pages for L in p.letters]
+    done, lines = totals(pages)
+    return {
+        "lines": lines,
+        "accounted": done,
+        "pages": len(pages),
+        "letters": len(letters),
+        "requests": sum(1 for L in letters if L.is_request),
+        "responses": sum(1 for L in letters if L.response),
+        "decisions": decisions,
+        "persons": len({m.key for L in letters for m in L.mentions if m.kind == "person"}),
+        "triples": len({k[1:] for k in keys}),
+    }

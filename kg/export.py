@@ -74,27 +74,36 @@ def compact_jsonld(expanded: list, ctx: dict) -> dict:
     """Expanded JSON-LD (as pyoxigraph writes it) in compact IRIs under the context; rdf:type as @type."""
     namespaces = sorted(ctx.items(), key=lambda kv: -len(kv[1]))
     rdf_type = str(RDF.type)
+    cache: dict[str, str] = {}
+
+    def short(iri: str) -> str:
+        c = cache.get(iri)
+        if c is None:
+            c = compact_iri(iri, namespaces)
+            if len(cache) < 100_000:  # bounded; the repeats are predicates, types and shared nodes
+                cache[iri] = c
+        return c
 
     def node(obj: dict) -> dict:
         out: dict = {}
         for key, value in obj.items():
             if key == "@id":
-                out["@id"] = compact_iri(value, namespaces)
+                out["@id"] = short(value)
             elif key == "@graph":
                 out["@graph"] = [node(n) for n in value]
             elif key == rdf_type and all(set(v) == {"@id"} for v in value):
-                out["@type"] = [compact_iri(v["@id"], namespaces) for v in value]
+                out["@type"] = [short(v["@id"]) for v in value]
             elif key.startswith("@"):
                 out[key] = value
             else:
-                out[compact_iri(key, namespaces)] = [obj_value(v) for v in value]
+                out[short(key)] = [obj_value(v) for v in value]
         return out
 
     def obj_value(v: dict) -> dict:
         if "@id" in v:
-            return {"@id": compact_iri(v["@id"], namespaces)}
+            return {"@id": short(v["@id"])}
         if "@type" in v:
-            return {**v, "@type": compact_iri(v["@type"], namespaces)}
+            return {**v, "@type": short(v["@type"])}
         return v
 
     return {"@context": ctx, "@graph": [node(n) for n in expanded]}
@@ -126,6 +135,93 @@ def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "
         path.write_bytes(serialize(quads, fmt))
         written.append(path)
     return written
+
+
+def write_keys(keys: list[tuple[str, str, str, str]], out: Path, progress=None) -> list[Path]:
+    """Write every format from sorted (graph, subject, predicate, object) N-Quads terms, as `write` would.
+
+    N-Quads and N-Triples are written line by line; Turtle and TriG stream from them through pyoxigraph;
+    JSON-LD is compacted one named graph at a time, so no format needs the whole graph as objects.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    step = progress or (lambda name: None)
+    nq, nt, ttl, trig, jld = (out / f"graph.{ext}" for ext in ("nq", "nt", "ttl", "trig", "jsonld"))
+    _write_lines(nq, (f"{s} {p} {o} {g} .\n" for g, s, p, o in keys))
+    step("nq")
+    _write_lines(nt, (f"{s} {p} {o} .\n" for s, p, o in sorted({k[1:] for k in keys})))
+    step("nt")
+    ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), output=str(ttl),
+                 format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    step("ttl")
+    ox.serialize(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS), output=str(trig),
+                 format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    step("trig")
+    _write_jsonld(keys, jld)
+    step("jsonld")
+    return [ttl, nt, trig, nq, jld]
+
+
+def _write_lines(path: Path, lines, chunk: int = 20000) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        buf = []
+        for line in lines:
+            buf.append(line)
+            if len(buf) >= chunk:
+                f.write("".join(buf))
+                buf.clear()
+        f.write("".join(buf))
+
+
+def _write_jsonld(keys, path: Path) -> None:
+    """JSON-LD byte for byte as `jsonld` writes it, one named graph at a time (keys are sorted by graph)."""
+    from itertools import groupby
+
+    ctx = context()
+    with open(path, "w", encoding="utf-8") as f:
+        head = _dumps({"@context": ctx, "@graph": [None]}, 0)
+        f.write(head[:head.rindex("null")])
+        first = True
+        for _, group in groupby(keys, key=lambda k: k[0]):
+            text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in group).encode("utf-8")
+            expanded = json.loads(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS),
+                                               format=ox.RdfFormat.JSON_LD))
+            for node in compact_jsonld(expanded, ctx)["@graph"]:
+                f.write(("" if first else ",\n  ") + _dumps(node, 2))
+                first = False
+        f.write(head[head.rindex("null") + 4:] + "\n")
+
+
+def _dumps(obj, level: int) -> str:
+    """json.dumps(obj, ensure_ascii=False, indent=1) at a nesting depth, without its pure-Python encoder's cost."""
+    parts: list[str] = []
+    _dump(obj, level, parts)
+    return "".join(parts)
+
+
+_encode = json.encoder.encode_basestring
+
+
+def _dump(obj, level: int, out: list) -> None:
+    if type(obj) is str:
+        out.append(_encode(obj))
+    elif type(obj) in (dict, list):
+        is_dict = type(obj) is dict
+        if not obj:
+            out.append("{}" if is_dict else "[]")
+            return
+        pad = "\n" + " " * (level + 1)
+        sep = "{" if is_dict else "["
+        for item in (obj.items() if is_dict else obj):
+            if is_dict:
+                out.append(sep + pad + _encode(item[0]) + ": ")
+                item = item[1]
+            else:
+                out.append(sep + pad)
+            sep = ","
+            _dump(item, level + 1, out)
+        out.append("\n" + " " * level + ("}" if is_dict else "]"))
+    else:
+        out.append(json.dumps(obj))
 
 
 EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "cmif")

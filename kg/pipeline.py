@@ -5,9 +5,10 @@ from pathlib import Path
 
 from .build import Build, build
 from .errors import SourceError
-from .export import write
+from .export import write_keys
 
 PAGE_SUFFIXES = (".txt",)
+WRITTEN = {"nq": 0.8, "nt": 0.84, "ttl": 0.88, "trig": 0.92, "jsonld": 1.0}  # share of a build done as each file is written
 
 
 def default_sources() -> Path:
@@ -50,14 +51,19 @@ def collect_sources(sources: list[Path]) -> list[Path]:
 
 
 def run_build(sources: list[Path], out: Path, encoding: str | None = None, authority: Path | None = None,
-              report: Path | None = None, strict: bool = False) -> Build:
-    """Build the graph from the sources and write it to `out` (and the coverage report, if asked)."""
+              report: Path | None = None, strict: bool = False, progress=None) -> Build:
+    """Build the graph from the sources and write it to `out` (and the coverage report, if asked).
+
+    progress, if given, is called with the fraction done (0–1) and the stage.
+    """
     from .coverage import require_full, write_report
 
-    result = build(collect_sources(sources), authority=authority, encoding=encoding)
+    step = progress or (lambda done, stage: None)
+    result = build(collect_sources(sources), authority=authority, encoding=encoding, keep_text=bool(report or strict),
+                   progress=step)
     if report:
         write_report(result.pages, Path(report))
     if strict:
         require_full(result.pages)
-    write(result.quads, Path(out))
+    write_keys(result.keys, Path(out), progress=lambda fmt: step(WRITTEN[fmt], fmt))
     return result
