@@ -84,9 +84,11 @@ class Build:
 
     @property
     def quads(self) -> list[ox.Quad]:
+        """The quads as pyoxigraph objects, made on each call (the keys are the compact form)."""
         return quads_of(self.keys)
 
     def summary(self) -> dict[str, int]:
+        """Pages, letters, requests, responses, decisions, persons, triples and source lines."""
         return dict(self.counts)
 
 

@@ -72,17 +72,8 @@ def compact_iri(iri: str, namespaces: list[tuple[str, str]]) -> str:
 
 def compact_jsonld(expanded: list, ctx: dict) -> dict:
     """Expanded JSON-LD (as pyoxigraph writes it) in compact IRIs under the context; rdf:type as @type."""
-    namespaces = sorted(ctx.items(), key=lambda kv: -len(kv[1]))
     rdf_type = str(RDF.type)
-    cache: dict[str, str] = {}
-
-    def short(iri: str) -> str:
-        c = cache.get(iri)
-        if c is None:
-            c = compact_iri(iri, namespaces)
-            if len(cache) < 100_000:  # bounded; the repeats are predicates, types and shared nodes
-                cache[iri] = c
-        return c
+    short = _compactor(ctx)
 
     def node(obj: dict) -> dict:
         out: dict = {}
@@ -177,18 +168,63 @@ def _write_jsonld(keys, path: Path) -> None:
     from itertools import groupby
 
     ctx = context()
+    short = _compactor(ctx)
     with open(path, "w", encoding="utf-8") as f:
         head = _dumps({"@context": ctx, "@graph": [None]}, 0)
         f.write(head[:head.rindex("null")])
-        first = True
-        for _, group in groupby(keys, key=lambda k: k[0]):
+        for k, (_, group) in enumerate(groupby(keys, key=lambda k: k[0])):
             text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in group).encode("utf-8")
-            expanded = json.loads(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS),
-                                               format=ox.RdfFormat.JSON_LD))
-            for node in compact_jsonld(expanded, ctx)["@graph"]:
-                f.write(("" if first else ",\n  ") + _dumps(node, 2))
-                first = False
+            node = _graph_object(list(ox.parse(text, format=ox.RdfFormat.N_QUADS)), short)
+            f.write(("" if k == 0 else ",\n  ") + _dumps(node, 2))
         f.write(head[head.rindex("null") + 4:] + "\n")
+
+
+def _compactor(ctx: dict):
+    """compact_iri under the context, remembering the IRIs that repeat (up to a bound)."""
+    namespaces = sorted(ctx.items(), key=lambda kv: -len(kv[1]))
+    cache: dict[str, str] = {}
+
+    def short(iri: str) -> str:
+        c = cache.get(iri)
+        if c is None:
+            c = compact_iri(iri, namespaces)
+            if len(cache) < 100_000:  # bounded; the repeats are predicates, types and shared nodes
+                cache[iri] = c
+        return c
+
+    return short
+
+
+_XSD_STRING = str(XSD.string)
+_RDF_TYPE = str(RDF.type)
+
+
+def _graph_object(quads: list[ox.Quad], short) -> dict:
+    """One named graph's sorted quads as compact JSON-LD, as compact_jsonld makes of pyoxigraph's JSON-LD."""
+    from itertools import groupby
+
+    def ident(t) -> str:
+        return "_:" + t.value if isinstance(t, ox.BlankNode) else short(t.value)
+
+    def value(t) -> dict:
+        if not isinstance(t, ox.Literal):
+            return {"@id": ident(t)}
+        if t.language:
+            return {"@language": t.language, "@value": t.value}
+        dt = t.datatype.value
+        return {"@value": t.value} if dt == _XSD_STRING else {"@type": short(dt), "@value": t.value}
+
+    nodes = []
+    for subject, by_subject in groupby(quads, key=lambda q: q.subject):
+        node = {"@id": ident(subject)}
+        for predicate, by_predicate in groupby(by_subject, key=lambda q: q.predicate):
+            objects = [q.object for q in by_predicate]
+            if predicate.value == _RDF_TYPE and not any(isinstance(o, ox.Literal) for o in objects):
+                node["@type"] = [ident(o) for o in objects]
+            else:
+                node[short(predicate.value)] = [value(o) for o in objects]
+        nodes.append(node)
+    return {"@id": ident(quads[0].graph_name), "@graph": nodes}
 
 
 def _dumps(obj, level: int) -> str:
