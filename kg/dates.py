@@ -15,7 +15,7 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
          "XI": 11, "XII": 12}
 
 MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?![A-Za-z])\.?")
 
 
 def iso(year: int, month: int, day: int | None = None) -> str | None:
@@ -63,12 +63,14 @@ class HeadingDate:
 HEADING_DATE_RE = re.compile(
     r"(?P<date>(?:\[\s*(?:[A-Za-z][A-Za-z ,.]*?\s+)?)?"
     r"(?:(?P<d1>\d{1,2})\s+(?P<m1>" + MONTH_RE + r")|(?P<m2>" + MONTH_RE + r")\]?(?:\s+\[?(?P<d2>\d{1,2})(?:\s*[-–]\s*\d{1,2})?)?)"
-    r"\s*\]?\s*,?\s*\[?\s*(?P<y>1[89]\d\d)\s*\]?(?:\s*\[[^\]]*\])?)\s*$"
+    r"[\s\],\[]*+(?P<y>1[89]\d\d)\s*\]?(?:\s*\[[^\]]*\])?)\s*$"
 )
 
 
 def parse_heading_date(text: str) -> HeadingDate | None:
     """Parse the date at the end of a heading; brackets mark what the editors supplied."""
+    if len(text) > 250:
+        return None  # no heading is that long; the check also keeps the regex linear on long lines
     m = HEADING_DATE_RE.search(text)
     if not m:
         return None

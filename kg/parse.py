@@ -9,7 +9,7 @@ from pathlib import Path
 from . import dates as D
 from .archive import find_refs, parse_archive_line
 from .authority import Authority, Entry, load_authority
-from .errors import NoLettersError, SourceError
+from .errors import SourceError
 from .records import (
     ArchiveRef, Decision, Footnote, Letter, Mention, NotedDocument, Page, Response, Transmission, Warning_,
 )
@@ -115,7 +115,7 @@ HANDLING = re.compile(
     r"\((?:via|by|through)\s+[^()]{1,30}\))\s*\.?\s*$", re.I)
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
-SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>.*\d.*)$")
+SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>[^\n]{0,200}\d[^\n]{0,200})$")
 RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*$")
 INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+(?:\s*/\s*\w+)?)", re.I)
 SECRETARY_LINE = re.compile(
@@ -131,7 +131,7 @@ _SECRETARY_MARKER = re.compile(
 LEAD_DATE = re.compile(r"^\s*(?P<date>" + _ROMAN_DATE_TOKEN + r")\.?\s+(?P<rest>\S.*)$")
 GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
 SIG_NAMES = re.compile(
-    r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:\s*[.,]?\s*(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
+    r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
 REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d)")
@@ -186,7 +186,7 @@ FORWARDED = re.compile(r"\bforwarded\b[^()]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?
 NOTED_DOC = re.compile(
     r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|memorandum|report|cipher|"
     r"encryption|message)\b")
-PUBLICATION = re.compile(r"\b[Ss]ee:?\s+(?P<pub>[^()]+?)\s*(?:\)|$)")
+PUBLICATION = re.compile(r"\b[Ss]ee:?\s+(?P<pub>[^()]{1,300}?)\s*(?:\)|$)")
 PLACE_FROM = re.compile(r"\bfrom\s+(?P<p>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
 QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]?")
 
@@ -237,6 +237,9 @@ class Heading:
     date: D.HeadingDate
 
 
+_HEADING_TAIL = re.compile(r"(1[89]\d\d\]?)\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$")
+
+
 def _names(text: str) -> list[str] | None:
     parts = [p.strip(" .") for p in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", text.strip()) if p.strip(" .")]
     if not parts or not all(_NAME_FULL.match(p) for p in parts):
@@ -246,6 +249,7 @@ def _names(text: str) -> list[str] | None:
 
 def parse_heading(line: str) -> Heading | None:
     """A letter heading: "A, B to C October 3 [1934]" or "A - B, C October 28, 1934"."""
+    line = _HEADING_TAIL.sub(r"\1", line)  # "…, 1934." or "…, 1934 1": a full stop or a note marker
     date = D.parse_heading_date(line)
     if date is None:
         return None
@@ -287,7 +291,7 @@ class PageParser:
         lines: list[str] = []
         self.nums: list[int] = []
         for k, text in enumerate(raw, 1):
-            m = RUN_TOGETHER.match(text.strip())
+            m = RUN_TOGETHER.match(text.strip()) if len(text) < 400 else None
             if m and parse_heading(m.group("h")):
                 lines += [m.group("h"), m.group("rest")]
                 self.nums += [k, k]
@@ -489,7 +493,7 @@ class PageParser:
         return tx
 
     def _is_dateline(self, t: str, anchor: str | None) -> bool:
-        if SECRETARY_LINE.fullmatch(t) and D.parse_roman_date(t, anchor)[0] and "No" not in t:
+        if len(t) <= 60 and SECRETARY_LINE.fullmatch(t) and D.parse_roman_date(t, anchor)[0] and "No" not in t:
             return True
         return bool(D.parse_heading_date(t)) and D.parse_heading_date(t).as_written.strip() == t.strip(" .")
 
@@ -533,16 +537,17 @@ class PageParser:
                 self.roles[n] = "number"
                 body.pop()
                 continue
-            if SECRETARY_LINE.fullmatch(t) and re.search(r"\d", t) and (
+            if len(t) <= 60 and SECRETARY_LINE.fullmatch(t) and re.search(r"\d", t) and (
                     re.match(r"^\s*(?:No|Nr|N\.|#)", t) or D.parse_roman_date(t, L.date)[0]):
                 self._secretary(L, n, t)
                 body.pop()
                 continue
-            if (m := TAIL_SECRETARY.search(t)) and m.start() > 0:
+            cut = max(0, len(t) - 80)  # the tail only: the patterns are anchored at the end of the line
+            if (m := TAIL_SECRETARY.search(t, cut)) and m.start() > 0:
                 self._secretary(L, n, m.group("sec"))
                 body[-1] = (n, t[: m.start()].rstrip())
                 continue
-            if (m := TAIL_TOKEN.search(t)) and m.start() > 0 and t[: m.start()].rstrip().endswith((".", "!")):
+            if (m := TAIL_TOKEN.search(t, cut)) and m.start() > 0 and t[: m.start()].rstrip().endswith((".", "!")):
                 # "… Stalin. Nr 29/sh. 1.IX.31": a number or a date after the signature, on the same line
                 self._secretary(L, n, m.group("tok"))
                 body[-1] = (n, t[: m.start()].rstrip())
@@ -600,6 +605,8 @@ class PageParser:
 
     def _signers(self, text: str, L: Letter) -> list[str] | None:
         """The persons a line of names signs for ("Kaganovich, Molotov.", "Yours L. Kaganovich"), or None."""
+        if len(text) > 120 or len(text.split()) > 12:
+            return None  # a signature is short; longer text is a sentence (and would make the regex slow)
         m = SIG_NAMES.fullmatch(text.strip())
         if not m:
             return None
@@ -915,10 +922,13 @@ _ABBREV = re.compile(r"(?:\b[A-Z]|\b[a-z]|\b(?:Tov|No|Nr|Op|On|Ll|pp|Pp|Vol|vol|
 def _sentence_bounds(text: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, unless the dot ends an initial or an abbreviation."""
     starts = [0]
+    depth, last = 0, 0
     for m in re.finditer(r"[.!?][”\"»)]*\s+(?=[A-Z“\"«(\d])", text):
-        if text[m.start()] == "." and _ABBREV.search(text[: m.start() + 1]):
+        depth += text.count("(", last, m.start()) - text.count(")", last, m.start())
+        last = m.start()
+        if text[m.start()] == "." and _ABBREV.search(text, max(0, m.start() - 12), m.start() + 1):
             continue
-        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()):
+        if depth > 0:
             continue  # inside a parenthesised reference "(Ibid. D. 86. L. 5)"
         starts.append(m.end())
     return starts
@@ -957,9 +967,11 @@ def parse_text(text: str, source: str, authority: Authority | None = None, path:
     p = PageParser(auth, source)
     preamble, letters = p.parse(lines)
     if not letters:
+        # A page may hold no complete letter (a title, a preamble, a letter cut off before its archive line):
+        # that is a finding to report, not a failure.
         heading = next((k + 1 for k, t in enumerate(lines) if parse_heading(t.strip())), 1)
-        raise NoLettersError("has no letter in the edition's layout (a heading such as 'Stalin to Kaganovich "
-                          "October 1, 1934' followed by an 'Archive:' line)", file=source, line=heading)
+        p.warn(heading, "no letter in the edition's layout on this page (a heading such as 'Stalin to Kaganovich "
+                        "October 1, 1934' followed by an 'Archive:' line)")
     title = next((t for _, t in preamble if "|" not in t), preamble[0][1] if preamble else None)
     page = Page(source, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, preamble, letters,
                 p.warnings, len(lines), p.roles)

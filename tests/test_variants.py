@@ -5,7 +5,6 @@ import pytest
 
 from kg.authority import load_authority
 from kg.build import build
-from kg.errors import NoLettersError
 from kg.parse import classify_outcome, parse_text
 
 AUTH = load_authority()
@@ -68,14 +67,14 @@ def test_letter_without_archive_line_is_kept_with_a_warning():
     assert any("no Archive" in w.message for w in page.warnings)
 
 
-def test_page_without_letters_is_skipped_among_others(tmp_path, seed):
+def test_page_without_letters_is_reported_not_fatal(tmp_path, seed):
     empty = tmp_path / "title-only.txt"
     empty.write_text("Kaganovich to Stalin 1933\n\nNo letters here.\n", encoding="utf-8")
-    with pytest.raises(NoLettersError):
-        build([empty])
-    result = build([seed, empty])
-    assert len(result.pages) == 1
-    assert any("page skipped" in w.message and w.file.endswith("title-only.txt") for w in result.warnings)
+    alone = build([empty])
+    assert [len(p.letters) for p in alone.pages] == [0]
+    assert any("no letter" in w.message and w.file.endswith("title-only.txt") for w in alone.warnings)
+    together = build([seed, empty])
+    assert [len(p.letters) for p in together.pages] == [21, 0]
 
 
 @pytest.mark.parametrize("text, outcome", [
