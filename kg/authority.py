@@ -29,7 +29,8 @@ _NAMED_AFTER_NEXT = re.compile(
     r"\s*(?:region|regions|oblast|krai|kray|territory|district|districts|raion|street|square|prospect|avenue|"
     r"monument|Academy|Institute|University|plant|Plant|factory|Factory|works|Works|station|Station|Park|park|"
     r"canal|Canal|Military|Military-Political|Prize|prize|Palace|Theatre|Theater|collective farm|commune|"
-    r"Commune|mine|Mine|embankment|bridge|Bridge|airship|ship|Library|Museum|Stadium|Automobile|Tractor)\b"
+    r"Commune|mine|Mine|embankment|bridge|Bridge|airship|ship|Library|Museum|Stadium|Automobile|Tractor|road|Road|"
+    r"railway|Railway|metro|Metro|port|Port|plants|factories|mines|works)\b"
 )
 _NAMED_AFTER_PREV = re.compile(r"(?:Order of(?: the)?|named after|imeni|im\.|name of|city of)\s*$")
 

@@ -155,14 +155,16 @@ def resolve(mention: DateMention, anchor: str | None) -> str | None:
     return shift(anchor, {"same": 0, "next": 1, "previous": -1}[mention.relative])
 
 
-TIME_RE = re.compile(
-    r"(?:\bat\s+|(?<![\d/.])(?=\d{1,2}[-:]\d{2}\b))"
+_TIME_BODY = (
     r"(?P<h>\d{1,2})(?:\s*[:.-]\s*(?P<m0>\d{2}))?(?!\d)"
     r"\s*(?:o['’`]?\s?clock|hours?|h\b\.?)?\s*"
     r"(?P<ampm>[ap]\.?\s?m\b\.?)?"
-    r"(?:\s*[.,]?\s*(?P<m>\d{1,2})\s*(?:min(?:utes?|s)?\b\.?|m\b\.?))?",
-    re.IGNORECASE,
+    r"(?:\s*[.,]?\s*(?P<m>\d{1,2})\s*(?:min(?:utes?|s)?\b\.?|m\b\.?))?"
 )
+TIME_RE = re.compile(r"\bat\s+" + _TIME_BODY, re.IGNORECASE)
+# On a transmission line a bare "9-00" or "9:00" is the time; in a note "L. 10-12" is a range of sheets.
+BARE_TIME_RE = re.compile(r"(?:\bat\s+|(?<![\d/.])(?<!L\.\s)(?<!L\s)(?=\d{1,2}[-:]\d{2}\b))" + _TIME_BODY,
+                          re.IGNORECASE)
 
 
 @dataclass
@@ -172,9 +174,9 @@ class TimeMention:
     hhmm: str
 
 
-def find_time(text: str) -> TimeMention | None:
-    """The first clock time: "at 3 o'clock. 30 minutes", "at 1 pm. 17 min.", "at 20:00. 28 min.", "9-00"."""
-    for m in TIME_RE.finditer(text):
+def find_time(text: str, bare: bool = False) -> TimeMention | None:
+    """The first clock time: "at 3 o'clock. 30 minutes", "at 1 pm. 17 min.", "at 20:00. 28 min.", "9-00" (bare)."""
+    for m in (BARE_TIME_RE if bare else TIME_RE).finditer(text):
         h = int(m.group("h"))
         m0, mm, ampm = m.group("m0"), m.group("m"), m.group("ampm")
         if m0 is None and mm is None and ampm is None and not re.search(r"o['’`]?\s?clock|hour", m.group(0), re.I):

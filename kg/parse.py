@@ -84,6 +84,7 @@ def _looks_like_text(text: str) -> bool:
 def split_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    text = text.replace("N°", "No.").replace("№", "No.")
     return text.split("\n")
 
 
@@ -96,7 +97,7 @@ _HEADING_SPLIT = re.compile(r"\s+(?:to|To|[-–—])\s+")
 RUN_TOGETHER = re.compile(r"^(?P<h>.+?(?:1[89]\d\d|\]))\s*[.;,]?\s*(?P<rest>(?:A\s+)?[Ss]ource\s*:.*|Archives?\s*:.*)$")
 ARCHIVE_LINE = re.compile(r"^\s*Archives?\s*[:.;]\s*(?P<body>.*)$")
 SOURCE_LINE = re.compile(r"^\s*(?:A\s+)?[Ss]ource\s*[:.]\s*(?P<body>.*)$")
-SEPARATOR = re.compile(r"^\s*[_\-–—=*]{3,}\s*$")
+SEPARATOR = re.compile(r"^\s*(?:[_\-–—=*]{3,}|Notes?\s*:)\s*$")
 FORMS = {
     "encryption": "Encryption", "encrypted telegram": "Encryption", "cipher telegram": "Encryption",
     "encrypted": "Encryption", "ciphertext": "Encryption", "shifrovka": "Encryption", "coded telegram": "Encryption",
@@ -113,7 +114,8 @@ HANDLING = re.compile(
     r"^\s*(?P<h>(?:(?:Strictly|Top|Completely|Absolutely|Owls\.?|Sov\.?)\s+)?secret|Copy|Personal|Special folder|"
     r"Series\s*[\"“«]?\s*\w\s*[\"”»]?|Urgent|Out of turn|Extraordinary|Very urgent|"
     r"\((?:via|by|through)\s+[^()]{1,30}\))\s*\.?\s*$", re.I)
-FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*$", re.I)
+FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$",
+                       re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
 SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>[^\n]{0,200}\d[^\n]{0,200})$")
 RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*$")
@@ -158,12 +160,14 @@ REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
     r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
     r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)",
     r"\b(?:we|I)\s+ask\s+for\s+(?:instructions|directives|permission|consent|sanction|approval)",
+    r"\bwhat\s+is\s+your\s+opinion|\byour\s+opinion\s*\?|\bdo\s+you\s+have\s+(?:any\s+)?objections|"
+    r"\bif\s+you\s+do\s+not\s+object|\bplease,?\s+approve",
 )]
 PROPOSAL = re.compile(
     r"\b(?:we|I)\s+(?:would\s+)?(?:propose|suggest)\b|\bthis\s+proposal\s+should\s+be\s+(?:accepted|approved|adopted)", re.I)
 
 # Note statements
-PB = r"(?:PB|P\.\s?B\.|Politburo|Political Bureau)"
+PB = r"(?:PB|P\.\s?B\.|Politburo|politburo|Political Bureau)(?:['’]s)?(?:,?\s+(?:on\s+[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?|by\s+poll|by\s+a\s+poll)\s*,?)?"
 DECISION_TRIGGERS = [re.compile(p) for p in (
     r"\b" + PB + r"\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:approved|decided|adopted|canceled|cancelled|instructed|"
     r"granted|made\s+a\s+decision|resolved|confirmed|sanctioned|accepted|rejected|postponed|appointed|dismissed|removed|"
@@ -182,7 +186,7 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
 )]
 DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\s+cipher|encrypted|by\s+telegraph|by\s+telegram|"
                       r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b", re.I)
-FORWARDED = re.compile(r"\bforwarded\b[^()]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)", re.I)
+FORWARDED = re.compile(r"\bforwarded\b[^().]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)", re.I)
 NOTED_DOC = re.compile(
     r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|memorandum|report|cipher|"
     r"encryption|message)\b")
@@ -208,6 +212,9 @@ OUTCOME_RULES = [
 ]
 
 
+_AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
+_WEAK_ANSWER = re.compile(r"\b(?:wrote|informed|proposed|suggested|telegraphed|cabled|wired|sent\s+a\s+telegram|"
+                          r"note|notes|mark|inscription|telegram|cipher|encryption)\b")
 _AMENDED = next(rx for outcome, rx in OUTCOME_RULES if outcome == "amended")
 
 
@@ -219,7 +226,21 @@ def note_outcome(trigger: str, sentence: str, quote: str | None) -> str:
     return by_verb if by_verb != "other" else classify_outcome(quote or sentence)
 
 
+LEAD_VERDICT = [
+    ("abstained", re.compile(r"^(?:I\s+|We\s+)?abstain", re.I)),
+    ("rejected", re.compile(r"^(?:I\s+|We\s+)?(?:object\b|am\s+against|are\s+against|against\b|disagree|"
+                            r"do\s+not\s+agree|don't\s+agree|do\s+not\s+consider)", re.I)),
+    ("agreed", re.compile(r"^(?:I\s+|We\s+)?(?:agree|agreed|consent|approve|am\s+for|are\s+for|for\b|"
+                          r"do\s+not\s+object|don't\s+object|no\s+objection)", re.I)),
+]
+
+
 def classify_outcome(text: str) -> str:
+    """The outcome a text states: its first words decide ("I agree with the protest against …"), else keywords."""
+    lead = text.lstrip(" “\"«.:-–—")
+    for outcome, rx in LEAD_VERDICT:
+        if rx.match(lead) and not _AMENDED_LEAD.match(lead):
+            return outcome
     for outcome, rx in OUTCOME_RULES:
         if rx.search(text):
             return outcome
@@ -475,7 +496,12 @@ class PageParser:
         tx = Transmission(line, text)
         pm = None if sent else re.match(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)", rest)
         if pm:
-            tx.place = pm.group("p")
+            words = []
+            for w in re.split(r"(?<=\w)[ ](?=[A-Z])", pm.group("p")):
+                if w.rstrip(".").lower() in D.MONTHS or w in ("In", "No", "Vkh", "Inc"):
+                    break
+                words.append(w)
+            tx.place = " ".join(words) or None
         date, dm = D.parse_roman_date(rest, anchor)
         if date is None:
             date = D.parse_numeric_date(rest)
@@ -484,7 +510,7 @@ class PageParser:
                 date = D.resolve(mention, anchor)
                 break
         tx.date = date or (anchor if anchor and len(anchor) == 10 else None)
-        tm = D.find_time(rest)
+        tm = D.find_time(rest, bare=True)
         tx.time = tm.hhmm if tm else None
         inc = INCOMING.search(rest)
         tx.incoming_no = re.sub(r"\s+", "", inc.group("n")) if inc else None
@@ -638,6 +664,9 @@ class PageParser:
         for t in texts:
             for m in CIPHER_HP.finditer(t):
                 L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
+                if (r := re.match(r"\s*[-–]\s*(\d{1,5})\b", t[m.end():])) and int(r.group(1)) - int(L.cipher_nos[-1]) in range(1, 20):
+                    # "HP 118-120": every number of the range
+                    L.cipher_nos += [str(x) for x in range(int(L.cipher_nos[-1]) + 1, int(r.group(1)) + 1)]
             for m in CIPHER_SH.finditer(t):
                 L.cipher_nos.append(re.sub(r"\s+", "", m.group("n")))
         L.cipher_nos = list(dict.fromkeys(L.cipher_nos))
@@ -765,7 +794,9 @@ class PageParser:
                     dm = before[-1] if before else (after[0] if after else None)
                     date = D.resolve(dm, anchor) if dm else None
                     window = seg[prev_end:next_start]
-                    own_ref = seg_ref if k == len(triggers) - 1 else None
+                    last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
+                    own_ref = seg_ref if k == len(triggers) - 1 or (kind == "decision" and k == last_decision) \
+                        else None
                     if kind == "response":
                         if L.response is not None:
                             continue
@@ -773,6 +804,10 @@ class PageParser:
                         pm = PLACE_FROM.search(window)
                         q = QUOTE.search(seg[ts:next_start])
                         outcome = note_outcome(seg[ts:te], _sentence_at(seg, ts), q.group(0) if q else None)
+                        if outcome == "other" and _WEAK_ANSWER.search(seg[ts:te]):
+                            continue  # "Stalin's telegram of October 2", "Stalin proposed …": no answer stated
+                        if date and letter_date and date < letter_date:
+                            continue  # an answer cannot precede the letter: the note speaks of something else
                         if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
                             date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
                         L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else
@@ -793,7 +828,7 @@ class PageParser:
                                                     own_ref if own_ref and own_ref.fond else None, pub, fn.line,
                                                     [r for r in seg_refs[1:] if r.fond] if own_ref else []))
                     elif kind == "dispatch":
-                        if L.transmission is not None or any(t[2] == "response" for t in triggers):
+                        if L.transmission is not None:
                             continue
                         tm = D.find_time(window)
                         pm = PLACE_FROM.search(window)
@@ -877,7 +912,7 @@ def _unknown_names(text: str, auth: Authority) -> list[str]:
     out = []
     for m in _TITLE_WORDS.finditer(text):
         for raw in re.split(r"\s*,\s*", m.group("names")):
-            name = re.sub(r"^(?:[A-Z]\.\s?)+", "", raw).strip()
+            name = re.sub(r"['’]s$", "", re.sub(r"^(?:[A-Z]\.\s?)+", "", raw).strip())
             if name and name not in _NOT_NAMES and not auth.lookup(name) and not D.MONTHS.get(name.lower()):
                 out.append(name)
     for m in _INITIALS_NAME.finditer(text):
@@ -910,8 +945,8 @@ def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, in
             if rank[t[2]] > rank[out[-1][2]]:
                 out[-1] = t
             continue
-        if out and out[-1][2] == t[2] == "decision":
-            continue  # one decision, named twice in a clause
+        if out and out[-1][2] == t[2] == "decision" and t[0] - out[-1][1] < 40:
+            continue  # one decision named twice in a clause ("the decision of the PB … the PB approved")
         out.append(t)
     return out
 

@@ -108,7 +108,12 @@ def test_publication_in_parentheses_is_no_archive_reference():
     ("9-00", "09:00"),
 ])
 def test_clock_times(text, hhmm):
-    assert D.find_time(text).hhmm == hhmm
+    assert D.find_time(text, bare=True).hhmm == hhmm
+
+
+def test_sheet_ranges_are_no_clock_times():
+    assert D.find_time("sent in code from Sochi (Ibid. L. 10-12).") is None
+    assert D.find_time("From Moscow (Ibid. L. 10-12).", bare=True) is None
 
 
 @pytest.mark.parametrize("text, iso", [
