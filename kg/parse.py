@@ -20,11 +20,6 @@ from .records import (
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def read_source(path: Path, encoding: str | None = None) -> str:
-    """The text of a source page; a clear SourceError for what is not a text page."""
-    return read_source_detected(path, encoding)[0]
-
-
 LEGACY_ENCODINGS = ("cp1251", "koi8_r")
 
 
@@ -168,16 +163,21 @@ PROPOSAL = re.compile(
 
 # Note statements
 PB = r"(?:PB|P\.\s?B\.|Politburo|politburo|Political Bureau)(?:['’]s)?(?:,?\s+(?:on\s+[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?|by\s+poll|by\s+a\s+poll)\s*,?)?"
+# What the Politburo is said to have done in a note ("the PB approved", "the PB referred the question …").
+PB_VERBS = (
+    "approved", "decided", "adopted", "canceled", "cancelled", "instructed", "granted", r"made\s+a\s+decision",
+    "resolved", "confirmed", "sanctioned", "accepted", "rejected", "postponed", "appointed", "dismissed", "removed",
+    "relieved", "allowed", "permitted", "authori[sz]ed", "ordered", "agreed", "endorsed", "recogni[sz]ed", "issued",
+    "passed", "charged", "obliged", "released", "established", r"set\s+up", "created", "formed", "gave", "ruled",
+    "prohibited", "banned", "forbade", "sent", "voted", "took", "considered", "discussed", "heard", "reviewed",
+    "returned", "annulled", "revoked", "elected", "awarded", "assigned", "entrusted", "proposed", "refused",
+    "declined", "supported", "deemed", "found", "replaced", "transferred", "reduced", "increased", "extended",
+    "upheld", "referred", "submitted", "forwarded", "noted", r"took\s+note", "withdrew", "changed", "amended",
+    "reprimanded", "expelled", "rescinded", "suspended", "ratified", "directed", "commissioned", "set", "fixed",
+    r"did\s+not\s+(?:approve|agree|accept|adopt)",
+)
 DECISION_TRIGGERS = [re.compile(p) for p in (
-    r"\b" + PB + r"\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:approved|decided|adopted|canceled|cancelled|instructed|"
-    r"granted|made\s+a\s+decision|resolved|confirmed|sanctioned|accepted|rejected|postponed|appointed|dismissed|removed|"
-    r"relieved|allowed|permitted|authori[sz]ed|ordered|agreed|endorsed|recognized|recognised|issued|passed|charged|obliged|"
-    r"released|established|set\s+up|created|formed|gave|ruled|prohibited|banned|forbade|adopted|sent|voted|took|"
-    r"considered|discussed|heard|reviewed|returned|annulled|revoked|elected|awarded|assigned|entrusted|proposed|"
-    r"refused|declined|supported|deemed|found|replaced|transferred|reduced|increased|extended|upheld|"
-    r"referred|submitted|forwarded|noted|took\s+note|withdrew|changed|amended|reprimanded|expelled|rescinded|"
-    r"suspended|ratified|instructed|accepted|agreed|resolved|directed|commissioned|formed|set|fixed|"
-    r"did\s+not\s+(?:approve|agree|accept|adopt))\b",
+    r"\b" + PB + r"\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:" + "|".join(PB_VERBS) + r")\b",
     r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?" + PB + r"(?!\s+commission)\b",
     r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
     r"\b(?:protocol|minutes)\s+(?:No\.\s*\d+\s+)?of\s+(?:the\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",

@@ -43,10 +43,6 @@ class ArchiveRef:
             text = f"{text} {self.description}".strip()
         return text
 
-    @property
-    def structured(self) -> bool:
-        return bool(self.fond)
-
 
 @dataclass
 class Mention:
