@@ -15,7 +15,7 @@ def progress_bar(quiet: bool = False, label: str = "kg build"):
 
     # delay: a build that finishes within a second never shows the bar
     with tqdm(total=100, desc=label, unit="%", delay=1.0, leave=False, file=sys.stderr,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+              bar_format="{desc}{percentage:3.0f}%|{bar}| {elapsed}") as bar:
         def step(done: float, stage: str) -> None:
             bar.set_description(f"{label} ({stage})", refresh=False)
             bar.update(round(100 * done) - bar.n)

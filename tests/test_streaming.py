@@ -1,0 +1,31 @@
+"""The streaming build writes what the generic serializer writes, counts what it wrote, and reports progress."""
+from __future__ import annotations
+
+from kg.export import serialize
+from kg.pipeline import run_build
+
+from .conftest import SEED
+from .test_determinism import OTHER_PAGE
+
+
+def test_streamed_files_equal_the_serializer_and_the_summary_counts_them(tmp_path):
+    other = tmp_path / "001_other.txt"
+    other.write_text(OTHER_PAGE, encoding="utf-8")
+    seen = []
+    result = run_build([SEED, other], tmp_path / "out", progress=lambda done, stage: seen.append((done, stage)))
+    quads = result.quads
+    for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
+        assert (tmp_path / "out" / f"graph.{ext}").read_bytes() == serialize(quads, ext), ext
+    nt = (tmp_path / "out" / "graph.nt").read_text(encoding="utf-8").splitlines()
+    s = result.summary()
+    assert s["triples"] == len(nt) and s["pages"] == 2 and s["letters"] == 22
+    assert s["decisions"] == sum(1 for line in nt if line.endswith("<https://w3id.org/politburo-kg/ontology#PolitburoDecision> ."))
+    fractions = [d for d, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert [st for _, st in seen][-5:] == ["nq", "nt", "ttl", "trig", "jsonld"] and seen[0][1] == "parse"
+
+
+def test_build_drops_page_text_unless_a_report_needs_it(tmp_path):
+    plain = run_build([SEED], tmp_path / "a")
+    reported = run_build([SEED], tmp_path / "b", report=tmp_path / "coverage.csv")
+    assert plain.pages[0].lines == [] and reported.pages[0].lines
