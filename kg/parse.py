@@ -131,7 +131,8 @@ SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
-REPLY_CITE = re.compile(r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d)")
+REPLY_CITE = re.compile(
+    r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)")
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
 GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")
 
@@ -690,15 +691,18 @@ class PageParser:
     def _replies(self, L: Letter) -> None:
         for n, t in L.body:
             for m in REPLY_CITE.finditer(t):
-                L.cited_numbers.append((n, re.sub(r"\s+", "", m.group("n"))))
+                no = re.sub(r"\s+", "", m.group("n"))
+                L.cited_numbers.append((n, no))
+                # Each cited number has its own answer: "Your 121 - I agree. Your 122 - I object."
+                after = t[m.end():].lstrip(" .:-–—")
+                nxt = REPLY_CITE.search(after)
+                window = after[: nxt.start()] if nxt else after
+                first = _sentence_at(window, 0) if window else ""
+                outcome = classify_outcome(first)
+                if outcome == "other":
+                    outcome = classify_outcome(window)
+                L.reply_outcomes.setdefault(no, (outcome, window.strip()))
                 if L.reply_outcome is None:
-                    after = t[m.end():].lstrip(" .:")
-                    nxt = REPLY_CITE.search(after)
-                    window = after[: nxt.start()] if nxt else after
-                    first = _sentence_at(window, 0) if window else ""
-                    outcome = classify_outcome(first)
-                    if outcome == "other":
-                        outcome = classify_outcome(window)
                     L.reply_outcome, L.reply_text = outcome, window.strip()
 
     # -- notes ----------------------------------------------------------------------------------------------------
@@ -1047,6 +1051,7 @@ def link_replies(pages: list[Page]) -> list[Warning_]:
             Q = max(cands, key=lambda L: (L.source == R.source, L.date or "", L.source, L.line))
             R.replies_to.append((Q.source, Q.line))
             if Q.response is None:
-                Q.response = Response(R.reply_outcome or "other", line, "reply letter", R.reply_text or "",
-                                      R.date, None, None, None, None, R.line, R.source)
+                outcome, text = R.reply_outcomes.get(no, (R.reply_outcome or "other", R.reply_text or ""))
+                Q.response = Response(outcome, line, "reply letter", text, R.date, None, None, None, None, R.line,
+                                      R.source)
     return warnings

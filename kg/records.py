@@ -163,6 +163,7 @@ class Letter:
     cited_numbers: list[tuple[int, str]] = field(default_factory=list)  # (line, "121") from "Your 121"
     reply_outcome: str | None = None
     reply_text: str | None = None
+    reply_outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)  # cited number → (outcome, text)
     response: Response | None = None
     decisions: list[Decision] = field(default_factory=list)
     noted: list[NotedDocument] = field(default_factory=list)
