@@ -501,16 +501,12 @@ def _vocabulary(em: _Emitter) -> None:
 
 
 PARSE_SHARE, EMIT_SHARE = 0.5, 0.75  # rough shares of a build's time done after parsing and after emitting
-def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool):
-    """(path, Page or NoLettersError) for each page, one at a time."""
-    from .errors import NoLettersError
 
+
+def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool):
+    """(path, Page) for each page, one at a time."""
     for path in paths:
-        try:
-            page = parse_file(path, auth, encoding, names[path])
-        except NoLettersError as e:
-            yield path, e
-            continue
+        page = parse_file(path, auth, encoding, names[path])
         if not keep_text:
             page.lines = []  # only the coverage report quotes the text
         yield path, page
@@ -538,28 +534,19 @@ def source_iri(source: str) -> ox.NamedNode:
 
 def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None, keep_text: bool = True,
           progress=None) -> Build:
-    """Parse every page and build the graph; a page without letters is a warning when others have some.
+    """Parse every page and build the graph (a page without letters gives a warning, not an error).
 
     keep_text=False drops each page's text once parsed (only the coverage report quotes it); progress, if
     given, is called with the fraction done and the stage.
     """
-    from .errors import NoLettersError
-
     step = progress or (lambda done, stage: None)
     auth = load_authority(authority)
-    pages, skipped = [], []
+    pages = []
     names = source_names(paths)
     for k, (path, page) in enumerate(_parse_pages(paths, auth, encoding, names, keep_text), 1):
-        if isinstance(page, NoLettersError):
-            if len(paths) == 1:
-                raise page
-            skipped.append(Warning_(page.file or str(path), page.line or 1, f"page skipped: {page.message}"))
-        else:
-            pages.append(page)
+        pages.append(page)
         step(PARSE_SHARE * k / len(paths), "parse")
-    if not pages:
-        raise NoLettersError("none of the pages has a letter in the edition's layout", file=str(paths[0].parent))
-    warnings = skipped + [w for p in pages for w in p.warnings]
+    warnings = [w for p in pages for w in p.warnings]
     warnings += link_replies(pages)
     keys, more, decisions = emit(pages, auth)
     step(EMIT_SHARE, "graph")

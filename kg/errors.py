@@ -30,10 +30,6 @@ class SourceError(KgError):
     exit_code = 3
 
 
-class NoLettersError(SourceError):
-    """A readable page with no letter in the edition's layout."""
-
-
 class CoverageError(KgError):
     """A strict build met lines it did not understand."""
 
