@@ -51,7 +51,7 @@ def year_for(month: int, anchor: str | None) -> int | None:
     return ay
 
 
-@dataclass
+@dataclass(frozen=True)
 class HeadingDate:
     iso: str | None
     editorial: bool

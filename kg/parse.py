@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import dates as D
@@ -252,7 +253,7 @@ def classify_outcome(text: str) -> str:
 # Headings
 
 
-@dataclass
+@dataclass(frozen=True)
 class Heading:
     authors: list[str]
     recipients: list[str]
@@ -269,6 +270,7 @@ def _names(text: str) -> list[str] | None:
     return parts
 
 
+@lru_cache(maxsize=4096)
 def parse_heading(line: str) -> Heading | None:
     """A letter heading: "A, B to C October 3 [1934]" or "A - B, C October 28, 1934"."""
     line = _HEADING_TAIL.sub(r"\1", line)  # "…, 1934." or "…, 1934 1": a full stop or a note marker
@@ -370,7 +372,7 @@ class PageParser:
         while body_end > s + 1 and not lines[body_end - 1].strip():
             body_end -= 1
         L = Letter(source=self.source, line=self.nums[s], end_line=self.nums[body_end - 1], heading=heading_text,
-                   authors=h.authors, recipients=h.recipients, date=h.date.iso,
+                   authors=list(h.authors), recipients=list(h.recipients), date=h.date.iso,
                    date_as_written=h.date.as_written, date_editorial=h.date.editorial)
         self.roles[self.nums[s]] = "heading"
         if h.date.iso is None:
