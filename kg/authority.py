@@ -159,11 +159,13 @@ class Authority:
         by_first = self._by_first_word
         pos = 0
         for w in _WORD.finditer(text):
+            cands = by_first.get(w.group(0))
+            if not cands:
+                continue  # most words name nobody
             p = w.start()
             if p < pos or (p and (text[p - 1].isalnum() or text[p - 1] == "_")):
                 continue
-            name = next((f for f in by_first.get(w.group(0), ()) if text.startswith(f, p)
-                         and not _word_char_at(text, p + len(f))), None)
+            name = next((f for f in cands if text.startswith(f, p) and not _word_char_at(text, p + len(f))), None)
             if name is None:
                 continue
             name_end = p + len(name)
