@@ -942,13 +942,15 @@ _NAME_LIST = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?(?:\s*,\s*[A-Z][a-z]{
 _SURNAME_END = re.compile(r"(?:ov|ev|ova|eva|in|ina|sky|ski|skaya|enko|ko|ich|uk|yan|ian|dze|shvili|ikh|man|berg|stein)$")
 
 
+_TRIGGER_RANK = {"decision": 3, "response": 2, "forward": 2, "noted": 1, "dispatch": 0}
+
+
 def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for t in triggers:
         if out and t[0] < out[-1][1]:
             # Overlapping triggers: a response outranks a dispatch ("replied in code"), a decision a response.
-            rank = {"decision": 3, "response": 2, "forward": 2, "noted": 1, "dispatch": 0}
-            if rank[t[2]] > rank[out[-1][2]]:
+            if _TRIGGER_RANK[t[2]] > _TRIGGER_RANK[out[-1][2]]:
                 out[-1] = t
             continue
         if out and out[-1][2] == t[2] == "decision" and t[0] - out[-1][1] < 40:
