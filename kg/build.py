@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from .authority import Authority, load_authority
 from . import namespace as _ns
 from .namespace import BASE, ID
+from .parallel import fork_context, workers
 from .parse import link_replies, parse_file, slug
 from .records import ArchiveRef, Letter, Page, Warning_
 
@@ -69,14 +70,15 @@ def date_lit(iso: str) -> ox.Literal:
     return lit(iso, XSD.date if len(iso) == 10 else XSD.gYearMonth if len(iso) == 7 else XSD.gYear)
 
 
-Key = tuple[str, str, str, str]  # (graph, subject, predicate, object), each as N-Quads writes it
+Triple = tuple[str, str, str]  # (subject, predicate, object), each as N-Triples writes it
+Graphs = dict[str, list[Triple]]  # graph IRI (as N-Quads writes it) → its sorted triples; graphs in IRI order
 
 
 @dataclass
 class Build:
-    """The result of a build: quads (as sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
+    """The result of a build: the named graphs (sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
 
-    keys: list[Key]
+    graphs: Graphs | None  # None when the build was written to disk in chunks
     pages: list[Page]
     warnings: list[Warning_]
     unknown_names: dict[str, list[str]] = field(default_factory=dict)
@@ -84,17 +86,19 @@ class Build:
 
     @property
     def quads(self) -> list[ox.Quad]:
-        """The quads as pyoxigraph objects, made on each call (the keys are the compact form)."""
-        return quads_of(self.keys)
+        """The quads as pyoxigraph objects, made on each call (the graphs are the compact form)."""
+        if self.graphs is None:
+            raise ValueError("a build written in chunks keeps no graph: read its graph.nq")
+        return quads_of(self.graphs)
 
     def summary(self) -> dict[str, int]:
         """Pages, letters, requests, responses, decisions, persons, triples and source lines."""
         return dict(self.counts)
 
 
-def quads_of(keys: list[Key]) -> list[ox.Quad]:
+def quads_of(graphs: Graphs) -> list[ox.Quad]:
     """pyoxigraph quads for N-Quads terms (parsed, so escaping is the writer's own)."""
-    text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in keys)
+    text = "".join(f"{s} {p} {o} {g} .\n" for g, triples in graphs.items() for s, p, o in triples)
     return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
@@ -102,27 +106,50 @@ class _Emitter:
     def __init__(self, auth: Authority):
         self.auth = auth
         # Strings of N-Quads terms rather than pyoxigraph quads: hashing, sorting and writing them stays in C.
-        self.quads: set[Key] = set()
-        self.graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        self.graphs: dict[str, set[Triple]] = {}
+        self._triples: set[Triple] = self.graphs.setdefault("", set())
+        self._graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
         self._strings: dict[str, str] = {}  # one copy of each IRI, however many quads name it
         self.used: set[str] = set()  # authority keys the build refers to
         self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
         self.decisions: dict[str, list] = {}  # decision key → its mentions
 
+    @property
+    def graph(self) -> ox.NamedNode | ox.DefaultGraph:
+        return self._graph
+
+    @graph.setter
+    def graph(self, g: ox.NamedNode | ox.DefaultGraph) -> None:
+        self._graph = g
+        self._triples = self.graphs.setdefault(str(g), set())
+
     def add(self, s, p, o, g=None) -> None:
         if o is None:
             return
-        if not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-            o = lit(o)
-        one = self._strings.setdefault
-        os_ = str(o)
-        if type(o) is ox.NamedNode:
-            os_ = one(os_, os_)
-        gs, ss = str(g or self.graph), str(s)
-        self.quads.add((one(gs, gs), one(ss, ss), _term(p), os_))
+        t = type(o)
+        if t is ox.NamedNode:
+            os_ = str(o)
+            os_ = self._strings.setdefault(os_, os_)
+        elif t is ox.Literal or t is ox.BlankNode:
+            os_ = str(o)
+        else:
+            os_ = str(lit(o))
+        ss = str(s)
+        triple = (self._strings.setdefault(ss, ss), _term(p), os_)
+        if g is None:
+            self._triples.add(triple)
+        else:
+            self.graphs.setdefault(str(g), set()).add(triple)
 
     def add_quad(self, q: ox.Quad, g: ox.NamedNode) -> None:
         self.add(q.subject, q.predicate.value, q.object, g)
+
+    def sorted_graphs(self) -> Graphs:
+        """The graphs in IRI order, each triple once and in order; the emitter is emptied."""
+        out = {g: sorted(self.graphs.pop(g)) for g in sorted(self.graphs) if self.graphs[g]}
+        self.graphs.clear()
+        self._triples = self.graphs.setdefault("", set())
+        return out
 
     def entity(self, key: str, kind: str = "person", label: str | None = None) -> ox.NamedNode:
         if key in self.auth.entries:
@@ -185,27 +212,62 @@ def unit_iris(ref: ArchiveRef) -> list[tuple[ox.NamedNode, str, str, str]]:
 
 def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
     """Turn parsed pages into quads."""
-    keys, warnings, _ = emit(pages, auth)
-    return quads_of(keys), warnings
+    graphs, warnings, _ = emit(pages, auth)
+    return quads_of(graphs), warnings
 
 
-def emit(pages: list[Page], auth: Authority) -> tuple[list[Key], list[Warning_], int]:
-    """Turn parsed pages into sorted, distinct quads as N-Quads terms; also the number of PB decisions."""
+@dataclass
+class Plan:
+    """What emitting a page needs to know of the other pages: letter IRIs and where each decision is first noted."""
+
+    iris: dict[tuple[str, int], str]
+    first_mentions: dict[str, tuple[str, int]]  # decision key → (source, line) of the note that first records it
+
+
+def plan(pages: list[Page]) -> Plan:
+    """The build's plan, from all its parsed pages."""
+    first: dict[str, tuple[str, int]] = {}
+    for p in pages:
+        for L in p.letters:
+            for d in L.decisions:
+                key = decision_key(d)
+                first[key] = min(first.get(key, (L.source, d.line)), (L.source, d.line))
+    return Plan(letter_iris(pages), first)
+
+
+def graph_order(pages: list[Page]) -> list[Page]:
+    """The pages in the order of their named graphs, as every serialization lists them."""
+    return sorted(pages, key=lambda p: str(source_iri(p.source)))
+
+
+def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, list[Warning_], int]:
+    """Turn parsed pages into sorted, distinct triples per named graph as N-Quads terms; also the number of PB decisions."""
     em = _Emitter(auth)
-    iris = letter_iris(pages)
-    letters_by_key = {(L.source, L.line): L for p in pages for L in p.letters}
+    the_plan = plan(pages)
+    emit_pages(em, graph_order(pages), the_plan)
+    _authority(em, auth)
+    _vocabulary(em)
+    return em.sorted_graphs(), [], len(the_plan.first_mentions)
+
+
+def emit_pages(em: _Emitter, pages: list[Page], the_plan: Plan) -> None:
+    """Emit some of a build's pages (in graph order) with the decisions they hold."""
+    iris = the_plan.iris
     for page in pages:
         src = source_iri(page.source)
         em.graph = src
         _page(em, page, src)
         for L in page.letters:
-            _letter(em, L, N(iris[(L.source, L.line)]), src, iris, letters_by_key)
-    _decisions(em)
-    _authority(em, auth)
-    _vocabulary(em)
-    keys = sorted(em.quads)
-    em.quads.clear()
-    return keys, [], len(em.decisions)
+            _letter(em, L, N(iris[(L.source, L.line)]), src, iris)
+    _decisions(em, the_plan.first_mentions)
+
+
+def decision_key(d) -> str:
+    """A PB decision's key: its date and archival sheet, or its date and wording."""
+    if d.ref and d.ref.fond:
+        return (f"decision/{d.date}-f{slug(d.ref.fond)}-op{slug(d.ref.opis or '')}-d{slug(d.ref.delo or '')}"
+                f"-l{slug(d.ref.sheets or '')}")
+    return f"decision/{d.date}-" + hashlib.sha1(d.wording.encode()).hexdigest()[:8]
 
 
 def _page(em: _Emitter, page: Page, src: ox.NamedNode) -> None:
@@ -268,7 +330,7 @@ def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, i
         em.add(node, PBO.inFile, units[-1][0])
 
 
-def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict, letters: dict) -> None:
+def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict) -> None:
     em.add(node, RDF.type, N(PBO.Letter))
     em.add(node, RDF.type, N(SCHEMA.Message))
     em.add(node, RDFS.label, L.heading)
@@ -367,10 +429,7 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
     if request is not None and L.response:
         _response(em, L, request, src, notes, iris)
     for d in L.decisions:
-        if d.ref and d.ref.fond:
-            key = f"decision/{d.date}-f{slug(d.ref.fond)}-op{slug(d.ref.opis or '')}-d{slug(d.ref.delo or '')}-l{slug(d.ref.sheets or '')}"
-        else:
-            key = f"decision/{d.date}-" + hashlib.sha1(d.wording.encode()).hexdigest()[:8]
+        key = decision_key(d)
         dn = N(ID + key)
         # One decision noted by several letters is one node; its first mention gives its wording.
         em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.footnote_line)))
@@ -404,10 +463,15 @@ def _evidence(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: 
         em.add(node, PROV.wasDerivedFrom, note)
 
 
-def _decisions(em: _Emitter) -> None:
+def _decisions(em: _Emitter, first_mentions: dict[str, tuple[str, int]]) -> None:
     for key, mentions in sorted(em.decisions.items()):
         dn = N(ID + key)
         mentions.sort(key=lambda m: (m[0], m[1]))
+        for _, _, msrc, _, note in mentions:
+            if note is not None:
+                em.add(dn, PROV.wasDerivedFrom, note, msrc)
+        if (mentions[0][0], mentions[0][1]) != first_mentions[key]:
+            continue  # the pages that note it first describe it
         _, _, src, d, _ = mentions[0]
         em.graph = src
         em.add(dn, RDF.type, N(PBO.PolitburoDecision))
@@ -422,9 +486,7 @@ def _decisions(em: _Emitter) -> None:
         if d.publication:
             em.add(dn, DCTERMS.bibliographicCitation, d.publication)
         _sourced(em, dn, src, d.line)
-        for _, _, msrc, _, note in mentions:
-            if note is not None:
-                em.add(dn, PROV.wasDerivedFrom, note, msrc)
+    em.decisions.clear()
 
 
 def _politburo(em: _Emitter) -> ox.NamedNode:
@@ -500,16 +562,36 @@ def _vocabulary(em: _Emitter) -> None:
             em.add_quad(q, VOCAB_GRAPH)
 
 
-PARSE_SHARE, EMIT_SHARE = 0.5, 0.75  # rough shares of a build's time done after parsing and after emitting
+PARSE_SHARE = 0.5  # rough share of a build's time done once the pages are parsed
 
 
-def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool):
-    """(path, Page) for each page, one at a time."""
-    for path in paths:
-        page = parse_file(path, auth, encoding, names[path])
-        if not keep_text:
-            page.lines = []  # only the coverage report quotes the text
-        yield path, page
+_PARSE_ARGS: tuple = ()  # what forked parse workers read: (authority, encoding, names, keep_text)
+
+
+def _parse_one(path: Path) -> Page:
+    auth, encoding, names, keep_text = _PARSE_ARGS
+    page = parse_file(path, auth, encoding, names[path])
+    if not keep_text:
+        page.lines = []  # only the coverage report quotes the text
+    return page
+
+
+def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool,
+                 jobs: int | None = None):
+    """(path, Page) for each page in order, parsed in `jobs` worker processes (default: one per core)."""
+    global _PARSE_ARGS
+    _PARSE_ARGS = (auth, encoding, names, keep_text)
+    try:
+        n = workers(jobs, len(paths), least=4)
+        if not n:
+            for path in paths:
+                yield path, _parse_one(path)
+            return
+        # Forked workers inherit the authority file; only the parsed pages travel back (pickled, a tenth of parsing).
+        with fork_context().Pool(n) as pool:
+            yield from zip(paths, pool.imap(_parse_one, paths, chunksize=max(1, min(8, len(paths) // (8 * n)))))
+    finally:
+        _PARSE_ARGS = ()
 
 
 def source_names(paths: list[Path]) -> dict[Path, str]:
@@ -532,34 +614,52 @@ def source_iri(source: str) -> ox.NamedNode:
     return N(ID + "source/" + slug(source.rsplit(".", 1)[0]))
 
 
-def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None, keep_text: bool = True,
-          progress=None) -> Build:
-    """Parse every page and build the graph (a page without letters gives a warning, not an error).
+def parse_pages(paths: list[Path], auth: Authority, encoding: str | None = None, keep_text: bool = True,
+                progress=None, jobs: int | None = None) -> tuple[list[Page], list[Warning_]]:
+    """Parse every page and join replies across them; also every warning (a page without letters gives one).
 
     keep_text=False drops each page's text once parsed (only the coverage report quotes it); progress, if
-    given, is called with the fraction done and the stage.
+    given, is called with the fraction parsed and the stage; jobs is the number of processes that parse
+    (default: one per core; 1 parses in this process).
     """
     step = progress or (lambda done, stage: None)
-    auth = load_authority(authority)
     pages = []
     names = source_names(paths)
-    for k, (path, page) in enumerate(_parse_pages(paths, auth, encoding, names, keep_text), 1):
+    for k, (path, page) in enumerate(_parse_pages(paths, auth, encoding, names, keep_text, jobs), 1):
         pages.append(page)
-        step(PARSE_SHARE * k / len(paths), "parse")
+        step(k / len(paths), "parse")
     warnings = [w for p in pages for w in p.warnings]
-    warnings += link_replies(pages)
-    keys, more, decisions = emit(pages, auth)
-    step(EMIT_SHARE, "graph")
+    return pages, warnings + link_replies(pages)
+
+
+def unknown_names(pages: list[Page]) -> dict[str, list[str]]:
+    """Each name the authority file lacks, with the lines (file:line) that use it."""
     unknown: dict[str, list[str]] = {}
     for p in pages:
         for L in p.letters:
             for m in L.mentions:
                 if m.provisional:
                     unknown.setdefault(m.surface, []).append(f"{p.source}:{m.line}")
-    return Build(keys, pages, warnings + more, unknown, counts(pages, keys, decisions))
+    return unknown
 
 
-def counts(pages: list[Page], keys: list[Key], decisions: int) -> dict[str, int]:
+def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None, keep_text: bool = True,
+          progress=None, jobs: int | None = None) -> Build:
+    """Parse every page and build the graph in memory (`stream.write_pages` writes a large one in chunks).
+
+    The options are those of `parse_pages`.
+    """
+    step = progress or (lambda done, stage: None)
+    auth = load_authority(authority)
+    pages, warnings = parse_pages(paths, auth, encoding, keep_text, lambda done, stage: step(PARSE_SHARE * done, stage),
+                                  jobs)
+    graphs, more, decisions = emit(pages, auth)
+    step(1.0, "graph")
+    return Build(graphs, pages, warnings + more, unknown_names(pages),
+                 counts(pages, len(set().union(*graphs.values())), decisions))
+
+
+def counts(pages: list[Page], triples: int, decisions: int) -> dict[str, int]:
     """The build's summary, counted once from the records and quads at hand."""
     from .coverage import totals
 
@@ -574,5 +674,5 @@ def counts(pages: list[Page], keys: list[Key], decisions: int) -> dict[str, int]
         "responses": sum(1 for L in letters if L.response),
         "decisions": decisions,
         "persons": len({m.key for L in letters for m in L.mentions if m.kind == "person"}),
-        "triples": len({k[1:] for k in keys}),
+        "triples": triples,
     }

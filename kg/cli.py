@@ -41,15 +41,17 @@ def cli():
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write what every non-blank source line became (CSV; .tsv or .json by the name).")
 @click.option("--strict", is_flag=True, help="Fail (exit code 7) if any source line was not understood.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Processes that parse and write  [default: one per core; 1 keeps the build in one process]")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary only: no warnings, no progress bar.")
-def build(sources, out, encoding, authority, report, strict, quiet):
+def build(sources, out, encoding, authority, report, strict, jobs, quiet):
     """Parse source pages (files or folders; default seeds/) and write the graph."""
     from .pipeline import run_build
     from .progress import progress_bar
 
     with progress_bar(quiet) as progress:
         result = run_build(list(sources), out, encoding=encoding, authority=authority, report=report, strict=strict,
-                           progress=progress)
+                           progress=progress, jobs=jobs)
     if not quiet:
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)

@@ -14,6 +14,10 @@ class KgError(Exception):
         self.hint = hint
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Errors raised in worker processes travel back pickled, with their file, line and hint.
+        return _rebuild, (type(self), self.message, self.file, self.line, self.hint)
+
     def __str__(self) -> str:
         where = ""
         if self.file:
@@ -22,6 +26,10 @@ class KgError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _rebuild(cls, message, file, line, hint):
+    return cls(message, file=file, line=line, hint=hint)
 
 
 class SourceError(KgError):

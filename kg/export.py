@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -104,7 +107,42 @@ def jsonld(data: list[ox.Quad] | list[ox.Triple]) -> bytes:
     """JSON-LD under the published context, named graphs kept."""
     expanded = json.loads(ox.serialize(data, format=ox.RdfFormat.JSON_LD))
     doc = compact_jsonld(expanded, context())
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return "".join(_document(doc["@graph"], doc["@context"])).encode("utf-8")
+
+
+def _document(items, ctx: dict):
+    """The JSON-LD document as text, piece by piece: the context indented, then one line per node.
+
+    One node per line keeps a large graph readable and lets the C JSON encoder do the work (the indenting
+    encoder is pure Python).
+    """
+    yield document_head(ctx)
+    for k, item in enumerate(items):
+        yield ("\n  " if k == 0 else ",\n  ") + _item(item)
+    yield document_tail()
+
+
+def document_head(ctx: dict | None = None) -> str:
+    """The JSON-LD document up to its first item."""
+    head = json.dumps({"@context": context() if ctx is None else ctx}, ensure_ascii=False, indent=1)
+    return head[:head.rindex("\n}")] + ',\n "@graph": ['
+
+
+def document_tail() -> str:
+    """The JSON-LD document after its last item."""
+    return "\n ]\n}\n"
+
+
+def jsonld_items(graphs) -> str:
+    """Named graphs of N-Quads terms as the document's items, joined as the document joins them."""
+    return ",\n  ".join(_item(item) for item in _graph_objects(graphs, _compactor(context())))
+
+
+def _item(item: dict) -> str:
+    if set(item) == {"@id", "@graph"}:
+        nodes = ",\n    ".join(json.dumps(n, ensure_ascii=False) for n in item["@graph"])
+        return f'{{\n   "@id": {_encode(item["@id"])},\n   "@graph": [\n    {nodes}\n   ]\n  }}'
+    return json.dumps(item, ensure_ascii=False)
 
 
 def serialize(quads: list[ox.Quad], fmt: str) -> bytes:
@@ -128,8 +166,8 @@ def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "
     return written
 
 
-def write_keys(keys: list[tuple[str, str, str, str]], out: Path, progress=None) -> list[Path]:
-    """Write every format from sorted (graph, subject, predicate, object) N-Quads terms, as `write` would.
+def write_graphs(graphs: dict[str, list[tuple[str, str, str]]], out: Path, progress=None) -> list[Path]:
+    """Write every format from sorted named graphs of N-Quads terms, as `write` would.
 
     N-Quads and N-Triples are written line by line; Turtle and TriG stream from them through pyoxigraph;
     JSON-LD is compacted one named graph at a time, so no format needs the whole graph as objects.
@@ -137,9 +175,9 @@ def write_keys(keys: list[tuple[str, str, str, str]], out: Path, progress=None) 
     out.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda name: None)
     nq, nt, ttl, trig, jld = (out / f"graph.{ext}" for ext in ("nq", "nt", "ttl", "trig", "jsonld"))
-    _write_lines(nq, (f"{s} {p} {o} {g} .\n" for g, s, p, o in keys))
+    _write_lines(nq, (f"{s} {p} {o} {g} .\n" for g, triples in graphs.items() for s, p, o in triples))
     step("nq")
-    _write_lines(nt, (f"{s} {p} {o} .\n" for s, p, o in sorted({k[1:] for k in keys})))
+    _write_lines(nt, (f"{s} {p} {o} .\n" for s, p, o in sorted(set().union(*graphs.values()))))
     step("nt")
     ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), output=str(ttl),
                  format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -147,7 +185,7 @@ def write_keys(keys: list[tuple[str, str, str, str]], out: Path, progress=None) 
     ox.serialize(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS), output=str(trig),
                  format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     step("trig")
-    _write_jsonld(keys, jld)
+    _write_jsonld(graphs, jld)
     step("jsonld")
     return [ttl, nt, trig, nq, jld]
 
@@ -163,20 +201,16 @@ def _write_lines(path: Path, lines, chunk: int = 20000) -> None:
         f.write("".join(buf))
 
 
-def _write_jsonld(keys, path: Path) -> None:
-    """JSON-LD byte for byte as `jsonld` writes it, one named graph at a time (keys are sorted by graph)."""
-    from itertools import groupby
-
-    ctx = context()
-    short = _compactor(ctx)
+def _write_jsonld(graphs, path: Path) -> None:
+    """JSON-LD byte for byte as `jsonld` writes it, one named graph at a time."""
+    short = _compactor(context())
     with open(path, "w", encoding="utf-8") as f:
-        head = _dumps({"@context": ctx, "@graph": [None]}, 0)
-        f.write(head[:head.rindex("null")])
-        for k, (_, group) in enumerate(groupby(keys, key=lambda k: k[0])):
-            text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in group).encode("utf-8")
-            node = _graph_object(list(ox.parse(text, format=ox.RdfFormat.N_QUADS)), short)
-            f.write(("" if k == 0 else ",\n  ") + _dumps(node, 2))
-        f.write(head[head.rindex("null") + 4:] + "\n")
+        f.writelines(_document(_graph_objects(graphs, short), context()))
+
+
+def _graph_objects(graphs, short):
+    for g, triples in graphs.items():
+        yield _graph_object(g[1:-1], triples, short)
 
 
 def _compactor(ctx: dict):
@@ -196,68 +230,51 @@ def _compactor(ctx: dict):
 
 
 _XSD_STRING = str(XSD.string)
-_RDF_TYPE = str(RDF.type)
+_RDF_TYPE = f"<{RDF.type}>"
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 
 
-def _graph_object(quads: list[ox.Quad], short) -> dict:
-    """One named graph's sorted quads as compact JSON-LD, as compact_jsonld makes of pyoxigraph's JSON-LD."""
-    from itertools import groupby
+def _unescape(text: str) -> str:
+    """A literal's lexical form from its N-Triples spelling."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None else _ECHARS[m.group(3)],
+                       text)
 
-    def ident(t) -> str:
-        return "_:" + t.value if isinstance(t, ox.BlankNode) else short(t.value)
 
-    def value(t) -> dict:
-        if not isinstance(t, ox.Literal):
+def _graph_object(graph: str, triples: list[tuple[str, str, str]], short) -> dict:
+    """One named graph's sorted triples (N-Triples terms) as compact JSON-LD, as compact_jsonld makes of pyoxigraph's."""
+
+    def ident(t: str) -> str:
+        return short(t[1:-1]) if t[0] == "<" else t  # a blank node keeps its _:label
+
+    def value(t: str) -> dict:
+        if t[0] != '"':
             return {"@id": ident(t)}
-        if t.language:
-            return {"@language": t.language, "@value": t.value}
-        dt = t.datatype.value
-        return {"@value": t.value} if dt == _XSD_STRING else {"@type": short(dt), "@value": t.value}
+        end = t.rindex('"')
+        text, rest = _unescape(t[1:end]), t[end + 1:]
+        if not rest:
+            return {"@value": text}
+        if rest[0] == "@":
+            return {"@language": rest[1:], "@value": text}
+        dt = rest[3:-1]  # ^^<datatype>
+        return {"@value": text} if dt == _XSD_STRING else {"@type": short(dt), "@value": text}
 
     nodes = []
-    for subject, by_subject in groupby(quads, key=lambda q: q.subject):
+    for subject, by_subject in groupby(triples, key=itemgetter(0)):
         node = {"@id": ident(subject)}
-        for predicate, by_predicate in groupby(by_subject, key=lambda q: q.predicate):
-            objects = [q.object for q in by_predicate]
-            if predicate.value == _RDF_TYPE and not any(isinstance(o, ox.Literal) for o in objects):
+        for predicate, by_predicate in groupby(by_subject, key=itemgetter(1)):
+            objects = [t[2] for t in by_predicate]
+            if predicate == _RDF_TYPE and all(o[0] != '"' for o in objects):
                 node["@type"] = [ident(o) for o in objects]
             else:
-                node[short(predicate.value)] = [value(o) for o in objects]
+                node[short(predicate[1:-1])] = [value(o) for o in objects]
         nodes.append(node)
-    return {"@id": ident(quads[0].graph_name), "@graph": nodes}
-
-
-def _dumps(obj, level: int) -> str:
-    """json.dumps(obj, ensure_ascii=False, indent=1) at a nesting depth, without its pure-Python encoder's cost."""
-    parts: list[str] = []
-    _dump(obj, level, parts)
-    return "".join(parts)
+    return {"@id": short(graph), "@graph": nodes}
 
 
 _encode = json.encoder.encode_basestring
-
-
-def _dump(obj, level: int, out: list) -> None:
-    if type(obj) is str:
-        out.append(_encode(obj))
-    elif type(obj) in (dict, list):
-        is_dict = type(obj) is dict
-        if not obj:
-            out.append("{}" if is_dict else "[]")
-            return
-        pad = "\n" + " " * (level + 1)
-        sep = "{" if is_dict else "["
-        for item in (obj.items() if is_dict else obj):
-            if is_dict:
-                out.append(sep + pad + _encode(item[0]) + ": ")
-                item = item[1]
-            else:
-                out.append(sep + pad)
-            sep = ","
-            _dump(item, level + 1, out)
-        out.append("\n" + " " * level + ("}" if is_dict else "]"))
-    else:
-        out.append(json.dumps(obj))
 
 
 EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "cmif")

@@ -5,12 +5,10 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build import Build, build
+from .build import PARSE_SHARE, Build, counts, parse_pages, unknown_names
 from .errors import SourceError
-from .export import write_keys
 
 PAGE_SUFFIXES = (".txt",)
-WRITTEN = {"nq": 0.8, "nt": 0.84, "ttl": 0.88, "trig": 0.92, "jsonld": 1.0}  # share of a build done as each file is written
 
 
 def default_sources() -> Path:
@@ -53,14 +51,15 @@ def collect_sources(sources: list[Path]) -> list[Path]:
 
 
 def run_build(sources: list[Path], out: Path, encoding: str | None = None, authority: Path | None = None,
-              report: Path | None = None, strict: bool = False, progress=None) -> Build:
+              report: Path | None = None, strict: bool = False, progress=None, jobs: int | None = None) -> Build:
     """Build the graph from the sources and write it to `out` (and the coverage report, if asked).
 
-    progress, if given, is called with the fraction done (0–1) and the stage.
+    progress, if given, is called with the fraction done (0–1) and the stage; jobs is the number of
+    processes that parse and write (default: one per core).
     """
     step = progress or (lambda done, stage: None)
     with _collector_paused():
-        return _run_build(sources, out, encoding, authority, report, strict, step)
+        return _run_build(sources, Path(out), encoding, authority, report, strict, step, jobs)
 
 
 @contextmanager
@@ -77,14 +76,18 @@ def _collector_paused():
             gc.enable()
 
 
-def _run_build(sources, out, encoding, authority, report, strict, step) -> Build:
+def _run_build(sources, out, encoding, authority, report, strict, step, jobs) -> Build:
+    from .authority import load_authority
     from .coverage import require_full, write_report
+    from .stream import write_pages
 
-    result = build(collect_sources(sources), authority=authority, encoding=encoding, keep_text=bool(report or strict),
-                   progress=step)
+    auth = load_authority(authority)
+    pages, warnings = parse_pages(collect_sources(sources), auth, encoding, keep_text=bool(report or strict),
+                                  progress=lambda done, stage: step(PARSE_SHARE * done, stage), jobs=jobs)
     if report:
-        write_report(result.pages, Path(report))
+        write_report(pages, Path(report))
     if strict:
-        require_full(result.pages)
-    write_keys(result.keys, Path(out), progress=lambda fmt: step(WRITTEN[fmt], fmt))
-    return result
+        require_full(pages)
+    written = write_pages(pages, auth, out, jobs=jobs,
+                          progress=lambda done, stage: step(PARSE_SHARE + (1 - PARSE_SHARE) * done, stage))
+    return Build(None, pages, warnings, unknown_names(pages), counts(pages, written.triples, written.decisions))

@@ -1,6 +1,9 @@
-"""The streaming build writes what the generic serializer writes, counts what it wrote, and reports progress."""
+"""The chunked build writes what the generic serializer writes of the in-memory graph, counts it, reports progress."""
 from __future__ import annotations
 
+import pytest
+
+from kg.build import build
 from kg.export import serialize
 from kg.pipeline import run_build
 
@@ -8,12 +11,14 @@ from .conftest import SEED
 from .test_determinism import OTHER_PAGE
 
 
-def test_streamed_files_equal_the_serializer_and_the_summary_counts_them(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_files_equal_the_serializer_and_the_summary_counts_them(tmp_path, jobs):
     other = tmp_path / "001_other.txt"
     other.write_text(OTHER_PAGE, encoding="utf-8")
     seen = []
-    result = run_build([SEED, other], tmp_path / "out", progress=lambda done, stage: seen.append((done, stage)))
-    quads = result.quads
+    result = run_build([SEED, other], tmp_path / "out", progress=lambda done, stage: seen.append((done, stage)),
+                       jobs=jobs)
+    quads = build([SEED, other]).quads
     for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
         assert (tmp_path / "out" / f"graph.{ext}").read_bytes() == serialize(quads, ext), ext
     nt = (tmp_path / "out" / "graph.nt").read_text(encoding="utf-8").splitlines()
@@ -29,3 +34,24 @@ def test_build_drops_page_text_unless_a_report_needs_it(tmp_path):
     plain = run_build([SEED], tmp_path / "a")
     reported = run_build([SEED], tmp_path / "b", report=tmp_path / "coverage.csv")
     assert plain.pages[0].lines == [] and reported.pages[0].lines
+
+
+def test_pages_written_in_many_chunks_on_two_cores_join_into_the_same_files(tmp_path, monkeypatch):
+    import kg.stream
+
+    from .test_variant_pages import CASES
+
+    pages = [case / "page.txt" for case in CASES] + [SEED]
+    whole = tmp_path / "whole"
+    run_build(pages, whole, jobs=1)
+    # One page per chunk and Turtle in pieces: every join the large builds make, on a small one.
+    monkeypatch.setattr(kg.stream, "PAGES_PER_CHUNK", 1)
+    monkeypatch.setattr(kg.stream, "TURTLE_SPLIT", 0)
+    chunked = tmp_path / "chunked"
+    result = run_build(pages, chunked, jobs=2)
+    quads = build(pages).quads
+    for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
+        written = (chunked / f"graph.{ext}").read_bytes()
+        assert written == (whole / f"graph.{ext}").read_bytes() == serialize(quads, ext), ext
+    assert result.summary()["triples"] == len((chunked / "graph.nt").read_bytes().splitlines())
+    assert sorted(p.name for p in chunked.iterdir()) == [f"graph.{e}" for e in ("jsonld", "nq", "nt", "trig", "ttl")]
