@@ -113,6 +113,7 @@ class _Emitter:
         self.used: set[str] = set()  # authority keys the build refers to
         self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
         self.decisions: dict[str, list] = {}  # decision key → its mentions
+        self.described: set[tuple] = set()  # (graph, archive, fond, opis, delo) whose hierarchy is in the graph
 
     @property
     def graph(self) -> ox.NamedNode | ox.DefaultGraph:
@@ -193,21 +194,21 @@ def part(kind: str, owner: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
 
 
 
-def unit_iris(ref: ArchiveRef) -> list[tuple[ox.NamedNode, str, str, str]]:
+@lru_cache(maxsize=4096)
+def unit_iris(archive: str | None, fond: str, opis: str | None, delo: str | None) -> tuple[tuple[ox.NamedNode, str, str, str], ...]:
     """The archival hierarchy a reference points into: archive → fond → opis → delo."""
-    arch = slug(ref.archive or "unknown-archive")
+    arch = slug(archive or "unknown-archive")
     out = []
     path = f"archive/{arch}"
-    label = ref.archive or "unknown archive"
-    for level, prefix, rtype, lab in (("fond", "f", RICRST.Fonds, "F."), ("opis", "op", RICRST.Series, "Op."),
-                                      ("delo", "d", RICRST.File, "D.")):
-        v = getattr(ref, level)
+    label = archive or "unknown archive"
+    for prefix, rtype, lab, v in (("f", RICRST.Fonds, "F.", fond), ("op", RICRST.Series, "Op.", opis),
+                                  ("d", RICRST.File, "D.", delo)):
         if not v:
             break
         path += f"-{prefix}{slug(v)}"
         label += f" {lab} {v}."
         out.append((N(ID + path), str(rtype), v, label.rstrip(".")))
-    return out
+    return tuple(out)
 
 
 def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
@@ -310,12 +311,22 @@ def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, i
     if index is not None:
         em.add(node, PBO.referenceIndex, lit(index))
     _sourced(em, node, src, ref.line)
-    units = unit_iris(ref) if ref.fond else []
+    units = unit_iris(ref.archive, ref.fond, ref.opis, ref.delo) if ref.fond else ()
+    # The hierarchy is the same for every sheet of a file: described once in each graph.
+    described = (em.graph, ref.archive, ref.fond, ref.opis, ref.delo)
+    if described not in em.described:
+        em.described.add(described)
+        _hierarchy(em, ref.archive, units)
+    if units and units[-1][1] == str(RICRST.File):
+        em.add(node, PBO.inFile, units[-1][0])
+
+
+def _hierarchy(em: _Emitter, archive: str | None, units) -> None:
     parent = None
-    if ref.archive:
-        arch = N(ID + f"archive/{slug(ref.archive)}")
+    if archive:
+        arch = N(ID + f"archive/{slug(archive)}")
         em.add(arch, RDF.type, N(RICO.CorporateBody))
-        em.add(arch, RDFS.label, ref.archive)
+        em.add(arch, RDFS.label, archive)
         parent = arch
     for k, (unit, rtype, ident, label) in enumerate(units):
         em.add(unit, RDF.type, N(RICO.RecordSet))
@@ -326,8 +337,6 @@ def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, i
             em.add(unit, RICO.hasOrHadHolder, parent)
         elif k > 0:
             em.add(unit, RICO.isOrWasIncludedIn, units[k - 1][0])
-    if units and units[-1][1] == str(RICRST.File):
-        em.add(node, PBO.inFile, units[-1][0])
 
 
 def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict) -> None:
