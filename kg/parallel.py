@@ -26,3 +26,127 @@ def workers(jobs: int | None, tasks: int, least: int = 2) -> int:
     if jobs < 2 or tasks < least or fork_context() is None:
         return 0
     return min(jobs, tasks)
+
+
+class Worker:
+    """A forked process that keeps its own state between calls (a shard of the work stays where it was made).
+
+    `call` sends a module-level function and its arguments; the function runs as fn(state, report, *args),
+    where report(value) passes a progress message back. `result` waits for the return value, handing
+    progress messages to a callback; an exception raised in the worker is raised here.
+    """
+
+    def __init__(self, ctx):
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def call(self, fn, *args) -> None:
+        self._conn.send((fn, args))
+
+    def result(self, on_progress=None):
+        while True:
+            done, value = self._receive(on_progress)
+            if done:
+                return value
+
+    def _receive(self, on_progress):
+        """(True, the return value) or (False, None) after a progress message."""
+        try:
+            kind, value = self._conn.recv()
+        except EOFError:
+            raise RuntimeError(f"worker process {self._proc.pid} ended unexpectedly "
+                               f"(exit code {self._proc.exitcode}); is memory short?") from None
+        if kind == "progress":
+            if on_progress:
+                on_progress(value)
+            return False, None
+        if kind == "error":
+            raise value
+        return True, value
+
+    def close(self) -> None:
+        if self._proc.is_alive():
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+            self._proc.join(timeout=5)
+            if self._proc.is_alive():
+                self._proc.terminate()
+        self._conn.close()
+
+
+class LocalWorker:
+    """A Worker's interface, the calls run in this process when `result` is asked for."""
+
+    def __init__(self):
+        self._state: dict = {}
+        self._pending = None
+
+    def call(self, fn, *args) -> None:
+        self._pending = (fn, args)
+
+    def result(self, on_progress=None):
+        fn, args = self._pending
+        self._pending = None
+        return fn(self._state, on_progress or (lambda value: None), *args)
+
+    def close(self) -> None:
+        self._state.clear()
+
+
+def gather(workers: list, on_progress=None) -> list:
+    """Every worker's result, in order; progress messages are handled as they come, from whichever worker."""
+    from multiprocessing.connection import wait
+
+    results: dict[int, object] = {}
+    local = [k for k, w in enumerate(workers) if isinstance(w, LocalWorker)]
+    for k in local:
+        results[k] = workers[k].result(on_progress)
+    waiting = {workers[k]._conn: k for k in range(len(workers)) if k not in results}
+    while waiting:
+        # A worker whose messages are not read stalls when the pipe fills: read from each as it is ready.
+        for conn in wait(list(waiting)):
+            k = waiting[conn]
+            done, value = workers[k]._receive(on_progress)
+            if done:
+                results[k] = value
+                del waiting[conn]
+    return [results[k] for k in range(len(workers))]
+
+
+def _serve(conn) -> None:
+    state: dict = {}
+
+    def report(value) -> None:
+        conn.send(("progress", value))
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if message is None:
+            break
+        fn, args = message
+        try:
+            conn.send(("done", fn(state, report, *args)))
+        except BaseException as e:  # noqa: BLE001 - every failure goes back to the caller, which raises it
+            try:
+                conn.send(("error", e))
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled travels as text
+                conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
+    conn.close()
+    # Nothing is left to flush: skip freeing a large heap object by object on the way out.
+    os._exit(0)
+
+
+def start_workers(jobs: int | None, tasks: int) -> list:
+    """Forked workers for `tasks` pieces of work (one per core), or one LocalWorker."""
+    n = workers(jobs, tasks)
+    if not n:
+        return [LocalWorker()]
+    ctx = fork_context()
+    return [Worker(ctx) for _ in range(n)]

@@ -5,7 +5,7 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build import PARSE_SHARE, Build, counts, parse_pages, unknown_names
+from .build import PARSE_SHARE, Build, counts, unknown_names
 from .errors import SourceError
 
 PAGE_SUFFIXES = (".txt",)
@@ -79,15 +79,14 @@ def _collector_paused():
 def _run_build(sources, out, encoding, authority, report, strict, step, jobs) -> Build:
     from .authority import load_authority
     from .coverage import require_full, write_report
-    from .stream import write_pages
+    from .stream import ShardedBuild
 
     auth = load_authority(authority)
-    pages, warnings = parse_pages(collect_sources(sources), auth, encoding, keep_text=bool(report or strict),
-                                  progress=lambda done, stage: step(PARSE_SHARE * done, stage), jobs=jobs)
-    if report:
-        write_report(pages, Path(report))
-    if strict:
-        require_full(pages)
-    written = write_pages(pages, auth, out, jobs=jobs,
-                          progress=lambda done, stage: step(PARSE_SHARE + (1 - PARSE_SHARE) * done, stage))
+    with ShardedBuild(collect_sources(sources), auth, encoding, keep_text=bool(report or strict), jobs=jobs) as sb:
+        pages, warnings = sb.parse(progress=lambda done, stage: step(PARSE_SHARE * done, stage))
+        if report:
+            write_report(pages, Path(report))
+        if strict:
+            require_full(pages)
+        written = sb.write(out, progress=lambda done, stage: step(PARSE_SHARE + (1 - PARSE_SHARE) * done, stage))
     return Build(None, pages, warnings, unknown_names(pages), counts(pages, written.triples, written.decisions))

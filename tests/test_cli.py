@@ -254,3 +254,17 @@ def test_python_dash_m_and_fast_help():
     code = "import sys; from kg.cli import cli; print(sorted(m for m in ('rdflib','pyoxigraph','pyshacl') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_bad_page_among_good_ones_fails_the_same_in_worker_processes(runner, tmp_path, jobs):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "000_good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (pages / "001_scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (pages / "002_good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "o"
+    _fails(runner.invoke(cli, ["build", str(pages), "--jobs", jobs, "--out", str(out)]), EXIT["source"],
+           "001_scan.txt", "binary")
+    # No half-written graph and no leftover parts.
+    assert not out.exists() or not any(out.iterdir())

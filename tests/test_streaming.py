@@ -44,9 +44,9 @@ def test_pages_written_in_many_chunks_on_two_cores_join_into_the_same_files(tmp_
     pages = [case / "page.txt" for case in CASES] + [SEED]
     whole = tmp_path / "whole"
     run_build(pages, whole, jobs=1)
-    # One page per chunk and Turtle in pieces: every join the large builds make, on a small one.
+    # One page per chunk and every line sampled: every join the large builds make, on a small one.
     monkeypatch.setattr(kg.stream, "PAGES_PER_CHUNK", 1)
-    monkeypatch.setattr(kg.stream, "TURTLE_SPLIT", 0)
+    monkeypatch.setattr(kg.stream, "SAMPLE", 1)
     chunked = tmp_path / "chunked"
     result = run_build(pages, chunked, jobs=2)
     quads = build(pages).quads
