@@ -73,6 +73,7 @@ class Authority:
         for e in entries:
             for f in e.forms:
                 self._by_form.setdefault(f, []).append(e)
+        self._looked_up: dict[tuple, Entry | None] = {}  # lookup's answers: the same names recur on every page
 
     @classmethod
     def load(cls, path: Path) -> "Authority":
@@ -133,6 +134,17 @@ class Authority:
 
     def lookup(self, form: str, initials: str | None = None, kind: str | None = None) -> Entry | None:
         """The entry a name means; initials pick among namesakes."""
+        key = (form, initials, kind)
+        try:
+            return self._looked_up[key]
+        except KeyError:
+            pass
+        entry = self._lookup(form, initials, kind)
+        if len(self._looked_up) < 100_000:
+            self._looked_up[key] = entry
+        return entry
+
+    def _lookup(self, form: str, initials: str | None, kind: str | None) -> Entry | None:
         cands = [e for e in self._by_form.get(form.strip(), []) if kind is None or e.kind == kind]
         if not cands:
             return None
@@ -157,6 +169,8 @@ class Authority:
         """Every authority name in a text, skipping names of things named after a person."""
         out = []
         by_first = self._by_first_word
+        if by_first.keys().isdisjoint(_WORD.findall(text)):
+            return out  # no word of the line begins a name
         pos = 0
         for w in _WORD.finditer(text):
             cands = by_first.get(w.group(0))

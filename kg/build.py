@@ -54,6 +54,9 @@ def _term(iri) -> str:
     return f"<{iri}>"
 
 
+_PLAIN = re.compile(r'[^\x00-\x1f\x7f"\\]*').fullmatch  # what N-Triples writes between quotes as it is
+
+
 def lit(value, datatype=None, lang: str | None = None) -> ox.Literal:
     if lang:
         return ox.Literal(str(value), language=lang)
@@ -109,7 +112,7 @@ class _Emitter:
         self.graphs: dict[str, set[Triple]] = {}
         self._triples: set[Triple] = self.graphs.setdefault("", set())
         self._graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
-        self._strings: dict[str, str] = {}  # one copy of each IRI, however many quads name it
+        self._subject, self._subject_term = None, ""  # consecutive triples mostly share a subject
         self.used: set[str] = set()  # authority keys the build refers to
         self.provisional: dict[str, tuple[str, str]] = {}  # key → (kind, label)
         self.decisions: dict[str, list] = {}  # decision key → its mentions
@@ -128,15 +131,16 @@ class _Emitter:
         if o is None:
             return
         t = type(o)
-        if t is ox.NamedNode:
-            os_ = str(o)
-            os_ = self._strings.setdefault(os_, os_)
-        elif t is ox.Literal or t is ox.BlankNode:
+        if t is str:
+            # Most literals need no escaping: spell them here, else as pyoxigraph does.
+            os_ = f'"{o}"' if _PLAIN(o) else str(ox.Literal(o))
+        elif t is ox.NamedNode or t is ox.Literal or t is ox.BlankNode:
             os_ = str(o)
         else:
             os_ = str(lit(o))
-        ss = str(s)
-        triple = (self._strings.setdefault(ss, ss), _term(p), os_)
+        if s is not self._subject:
+            self._subject, self._subject_term = s, str(s)
+        triple = (self._subject_term, _term(p), os_)
         if g is None:
             self._triples.add(triple)
         else:

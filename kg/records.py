@@ -192,8 +192,11 @@ class Page:
     unclear: dict[int, str] = field(default_factory=dict)  # line → why it was not understood
     encoding: str = "utf-8"
     lines: list[str] = field(default_factory=list, repr=False)  # the page's text, line by line
+    counted: tuple[int, int] | None = None  # coverage() of a digest, which keeps no roles
 
     def coverage(self) -> tuple[int, int]:
         """(lines accounted for, non-blank lines)."""
+        if self.counted is not None:
+            return self.counted
         done = sum(1 for n in self.nonblank if n in self.roles and n not in self.unclear)
         return done, len(self.nonblank)

@@ -4,7 +4,7 @@ Every named graph but two belongs to one source page, so a chunk of pages (in gr
 stretch of N-Quads, TriG and JSON-LD on its own. Only N-Triples and Turtle, the union of all graphs with each
 triple once, need the chunks together: each worker keeps its chunks' triples as sorted runs, the union is cut
 into one range of subjects per worker, and each worker merges one range from all runs. The output is byte
-for byte what `export.write_graphs` writes for the whole graph at once.
+for byte what `export.serialize` writes of the whole graph at once.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from .parse import link_replies, parse_file
 from .records import Page, Warning_
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
-SAMPLE = 1000  # one line in this many samples the union, to cut it into ranges of about equal size
+SAMPLE = 1000  # one line in this many indexes the runs of the union, to cut it into ranges
+RANGE_LINES = 500_000  # lines of the union merged at a time (bounds a worker's memory)
 
 _STATE: dict = {}  # what forked workers inherit: the authority file
 
@@ -44,6 +45,7 @@ class _Chunk:
     name: str
     used: set[str]
     provisional: dict[str, tuple[str, str]]
+    index: list[tuple[bytes, int]]  # of its run of sorted N-Triples lines: (line, byte offset) every SAMPLE lines
 
 
 class ShardedBuild:
@@ -131,10 +133,8 @@ class ShardedBuild:
                 written[0] += 1
                 step(0.6 * min(written[0] / total, 1.0), "graph")
 
-            results = gather(self.workers, one)
-            done = [c for chunks, _ in results for c in chunks]
-            runs = {f"{k:03d}": index for k, (_, index) in enumerate(results)}
-            return _join(done, runs, self.workers, self.auth, the_plan, out, parts, step)
+            done = [c for chunks in gather(self.workers, one) for c in chunks]
+            return _join(done, self.workers, self.auth, the_plan, out, parts, step)
         finally:
             shutil.rmtree(parts, ignore_errors=True)
 
@@ -161,12 +161,12 @@ def _shares(ordered: list[Path], names: dict[Path, str], n: int) -> list[list[Pa
 
 
 def _digest(page: Page) -> Page:
-    """A page as the main process needs it: letters without their text, notes and references."""
+    """A page as the main process needs it: letters without their text, notes and references; line roles counted."""
     letters = [replace(L, body=L.body[:1], footnotes=[], noted=[], transmission=None,
                        archive_refs=[r for r in L.archive_refs if r.fond][:1],
                        mentions=[m for m in L.mentions if m.provisional or m.kind == "person"])
                for L in page.letters]
-    return replace(page, letters=letters, preamble=[])
+    return replace(page, letters=letters, preamble=[], roles={}, nonblank=[], unclear={}, counted=page.coverage())
 
 
 def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str], encoding, keep_text) -> None:
@@ -180,8 +180,7 @@ def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str],
     state["pages"] = pages
 
 
-def _shard_write(state: dict, report, links: dict, the_plan: B.Plan, parts: Path,
-                 shard: int) -> tuple[list[_Chunk], list[tuple[bytes, int]]]:
+def _shard_write(state: dict, report, links: dict, the_plan: B.Plan, parts: Path, shard: int) -> list[_Chunk]:
     pages = state.pop("pages")
     for page in pages:
         for L in page.letters:
@@ -193,65 +192,76 @@ def _shard_write(state: dict, report, links: dict, the_plan: B.Plan, parts: Path
     # Chunks in graph order, a graph never split between two.
     chunks = _whole_graphs([pages[k:k + PAGES_PER_CHUNK] for k in range(0, len(pages), PAGES_PER_CHUNK)])
     del pages
-    done, runs = [], []
-    for k, chunk in enumerate(chunks):
+    done = []
+    for k in range(len(chunks)):
         em = B._Emitter(_STATE["auth"])
-        B.emit_pages(em, chunk, the_plan)
+        B.emit_pages(em, chunks[k], the_plan)
+        chunks[k] = None  # its pages are done with: free them
         graphs = em.sorted_graphs()
         name = f"{shard:03d}-{k:06d}"
         _write_parts(graphs, parts, name)
-        runs.append(_nt_lines(graphs))
-        done.append(_Chunk(name, em.used, em.provisional))
+        # The chunk's share of the union waits on disk, sorted, until the union is merged range by range.
+        index = _write_run(_nt_lines(graphs), parts / f"run-{name}")
+        done.append(_Chunk(name, em.used, em.provisional, index))
         report(1)
-    return done, _write_run(runs, parts / f"run-{shard:03d}")
+    return done
 
 
-def _write_run(runs: list[list[str]], path: Path) -> list[tuple[bytes, int]]:
-    """Merge sorted runs of lines into one file of distinct lines; an index of (line, byte offset) every SAMPLE lines."""
-    lines = [line for run in runs for line in run]
-    runs.clear()
-    lines.sort()  # the runs are sorted already: this merges them
-    unique = [line for line, _ in groupby(lines)]
-    del lines
+def _write_run(lines: list[str], path: Path) -> list[tuple[bytes, int]]:
+    """Write sorted, distinct lines; an index of (line, byte offset) every SAMPLE lines, and the end."""
     index, offset = [], 0
     with open(path, "wb") as f:
-        for k in range(0, len(unique), SAMPLE):
-            block = "".join(unique[k:k + SAMPLE]).encode("utf-8")
-            index.append((unique[k].encode("utf-8"), offset))
+        for k in range(0, len(lines), SAMPLE):
+            block = "".join(lines[k:k + SAMPLE]).encode("utf-8")
+            index.append((lines[k].encode("utf-8"), offset))
             f.write(block)
             offset += len(block)
-    index.append((b"", offset))  # the end
+    index.append((b"", offset))
     return index
 
 
-def _shard_union(state: dict, report, k: int, bounds: list[bytes], runs: dict[str, list[tuple[bytes, int]]],
+def _ranges(runs: dict[str, list[tuple[bytes, int]]], workers: int) -> list[bytes]:
+    """Subjects that cut the union into ranges of at most about RANGE_LINES lines, at least one per worker."""
+    firsts = sorted(first for index in runs.values() for first, _ in index[:-1])
+    n = max(workers, -(-len(firsts) * SAMPLE // RANGE_LINES))
+    return [firsts[len(firsts) * k // n].split(b" ", 1)[0] for k in range(1, n)] if firsts else []
+
+
+def _shard_union(state: dict, report, ranges: list[int], bounds: list[bytes], runs: dict[str, list[tuple[bytes, int]]],
                  parts: Path) -> int:
-    """Merge range k of subjects from every run; write its N-Triples and Turtle; the number of its triples."""
-    lo = bounds[k - 1] if k > 0 else None
-    hi = bounds[k] if k < len(bounds) else None
-    lines: list[bytes] = []
-    for name, index in runs.items():
-        # The blocks that can hold the range, then the lines in it: a line sorts at or after its subject and
-        # before any greater one, so a range holds whole subjects.
-        firsts = [first for first, _ in index[:-1]]
-        a = max(bisect_right(firsts, lo) - 1, 0) if lo is not None else 0
-        b = bisect_left(firsts, hi) if hi is not None else len(firsts)
-        start, end = index[a][1], index[b][1]
-        if end <= start:
-            continue
-        with open(parts / f"run-{name}", "rb") as f:
-            f.seek(start)
-            block = f.read(end - start).splitlines(keepends=True)
-        i = bisect_left(block, lo) if lo is not None else 0
-        j = bisect_left(block, hi) if hi is not None else len(block)
-        lines += block[i:j]
-    lines.sort()  # UTF-8 sorts as its code points do, so bytes merge as the lines did
-    text = b"".join(line for line, _ in groupby(lines))
-    (parts / f"nt-{k}").write_bytes(text)
-    body = _body(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                              prefixes=PREFIXES)) if text else b""
-    (parts / f"ttl-{k}").write_bytes(body)
-    return sum(1 for _ in groupby(lines))
+    """Merge some ranges of subjects from every run; write their N-Triples and Turtle; count their triples."""
+    firsts = {name: [first for first, _ in index[:-1]] for name, index in runs.items()}
+    count = 0
+    for k in ranges:
+        lo = bounds[k - 1] if k > 0 else None
+        hi = bounds[k] if k < len(bounds) else None
+        lines: list[bytes] = []
+        for name, index in runs.items():
+            # The blocks that can hold the range, then the lines in it: a line sorts at or after its subject
+            # and before any greater one, so a range holds whole subjects.
+            a = max(bisect_right(firsts[name], lo) - 1, 0) if lo is not None else 0
+            b = bisect_left(firsts[name], hi) if hi is not None else len(firsts[name])
+            start, end = index[a][1], index[b][1]
+            if end <= start:
+                continue
+            with open(parts / f"run-{name}", "rb") as f:
+                f.seek(start)
+                block = f.read(end - start).splitlines(keepends=True)
+            i = bisect_left(block, lo) if lo is not None else 0
+            j = bisect_left(block, hi) if hi is not None else len(block)
+            lines += block[i:j]
+        lines.sort()  # UTF-8 sorts as its code points do, so bytes merge as the lines did
+        unique = [line for line, _ in groupby(lines)]
+        del lines
+        text = b"".join(unique)
+        count += len(unique)
+        del unique
+        (parts / f"nt-{k}").write_bytes(text)
+        body = _body(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                                  prefixes=PREFIXES)) if text else b""
+        (parts / f"ttl-{k}").write_bytes(body)
+        report(1)
+    return count
 
 
 def _whole_graphs(chunks: list[list[Page]]) -> list[list[Page]]:
@@ -292,9 +302,13 @@ def _header() -> bytes:
     return text[:len(text) - len(_body(text))]
 
 
-def _join(done: list[_Chunk], runs: dict, shards: list, auth: Authority, the_plan: B.Plan, out: Path, parts: Path,
+def _join(done: list[_Chunk], shards: list, auth: Authority, the_plan: B.Plan, out: Path, parts: Path,
           step) -> Written:
-    """The authority and vocabulary graphs, then every chunk's parts, joined into the five files."""
+    """The authority and vocabulary graphs, then every chunk's parts, joined into the five files.
+
+    Every file is laid out first (its size known from its parts); each process then copies the parts it
+    made into place, so the joining runs on every core and beside the merging of the union.
+    """
     em = B._Emitter(auth)
     for c in done:
         em.used |= c.used
@@ -303,63 +317,108 @@ def _join(done: list[_Chunk], runs: dict, shards: list, auth: Authority, the_pla
     B._authority(em, auth)
     B._vocabulary(em)
     head = em.sorted_graphs()  # their IRIs (…/graph/…) sort before every page's (…/source/…)
-    names = [c.name for c in done]
-    nq, nt, ttl, trig, jld = (out / f"graph.{ext}" for ext in ("nq", "nt", "ttl", "trig", "jsonld"))
-
     _write_parts(head, parts, "head")
-    _concat(nq, [parts / f"{n}.nq" for n in ["head"] + names])
-    step(0.7, "nq")
+    pieces = [("head", "main")] + [(c.name, int(c.name.split("-")[0])) for c in done]
 
-    # N-Triples and Turtle: the union cut into one range of subjects per worker, each merged by its worker.
-    runs = {"head": _write_run([_nt_lines(head)], parts / "run-head"), **runs}
-    firsts = sorted(first for index in runs.values() for first, _ in index[:-1])
-    n = len(shards)
-    bounds = [firsts[len(firsts) * k // n].split(b" ", 1)[0] for k in range(1, n)] if firsts else []
+    nq, trig, jld = _Layout(out / "graph.nq"), _Layout(out / "graph.trig"), _Layout(out / "graph.jsonld")
+    trig.text(_header())
+    jld.text(document_head().encode("utf-8"))
+    for name, owner in pieces:
+        nq.part(parts / f"{name}.nq", owner)
+        trig.part(parts / f"{name}.trig", owner)
+        if (parts / f"{name}.jsonld").stat().st_size:
+            jld.text(b"\n  " if len(jld.copies) == 0 else b",\n  ")
+            jld.part(parts / f"{name}.jsonld", owner)
+    jld.text(document_tail().encode("utf-8"))
+    copies = _create(nq, trig, jld)
+
+    # N-Triples and Turtle: the union cut into ranges of subjects, each merged from every run by one worker.
+    runs = {"head": _write_run(_nt_lines(head), parts / "run-head"), **{c.name: c.index for c in done}}
+    bounds = _ranges(runs, len(shards))
+    n = len(bounds) + 1
     for k, w in enumerate(shards):
-        w.call(_shard_union, k, bounds, runs, parts)
+        w.call(_shard_finish, copies.get(k, []), list(range(k, n, len(shards))), bounds, runs, parts)
+    _place(copies.get("main", []))
     triples = sum(gather(shards))
-    _concat(nt, [parts / f"nt-{k}" for k in range(n)])
-    step(0.8, "nt")
-    _concat(ttl, [parts / f"ttl-{k}" for k in range(n)], head=_header())
-    step(0.9, "ttl")
+    step(0.8, "nq")
+    step(0.85, "trig")
+    step(0.9, "jsonld")
 
-    _concat(trig, [parts / f"{n}.trig" for n in ["head"] + names], head=_header())
-    step(0.95, "trig")
-
-    with open(jld, "wb", buffering=0) as f:
-        f.write(document_head().encode("utf-8"))
-        first = True
-        for n in ["head"] + names:
-            part = parts / f"{n}.jsonld"
-            if part.stat().st_size:
-                f.write(b"\n  " if first else b",\n  ")
-                _append(part, f)
-                first = False
-        f.write(document_tail().encode("utf-8"))
-    step(1.0, "jsonld")
+    nt, ttl = _Layout(out / "graph.nt"), _Layout(out / "graph.ttl")
+    ttl.text(_header())
+    for k in range(n):
+        nt.part(parts / f"nt-{k}", k % len(shards))
+        ttl.part(parts / f"ttl-{k}", k % len(shards))
+    copies = _create(nt, ttl)
+    for k, w in enumerate(shards):
+        w.call(_shard_place, copies.get(k, []))
+    gather(shards)
+    step(0.95, "nt")
+    step(1.0, "ttl")
     return Written(triples, len(the_plan.first_mentions))
 
 
-def _concat(target: Path, sources: list[Path], head: bytes = b"") -> None:
-    # Unbuffered, so the kernel's copies and this process's writes share one file position.
-    with open(target, "wb", buffering=0) as f:
-        f.write(head)
-        for source in sources:
-            _append(source, f)
+class _Layout:
+    """A file made of pieces: bytes written by the main process, and parts copied in by the process that made them."""
+
+    def __init__(self, path: Path):
+        self.path, self.size = path, 0
+        self.texts: list[tuple[int, bytes]] = []
+        self.copies: list[tuple[object, str, int]] = []  # (owner, part, offset)
+
+    def text(self, data: bytes) -> None:
+        self.texts.append((self.size, data))
+        self.size += len(data)
+
+    def part(self, source: Path, owner) -> None:
+        size = source.stat().st_size
+        if size:
+            self.copies.append((owner, str(source), self.size))
+            self.size += size
 
 
-def _append(source: Path, dst) -> None:
-    """Append a file to an open one, inside the kernel where it can (os.copy_file_range)."""
-    with open(source, "rb", buffering=0) as src:
-        size, done = os.fstat(src.fileno()).st_size, 0
-        if hasattr(os, "copy_file_range"):
-            try:
-                while done < size:
-                    n = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
-                    if not n:
-                        break
-                    done += n
-            except OSError:
-                pass  # not between these files: copy the rest through this process
-        src.seek(done)
-        shutil.copyfileobj(src, dst)
+def _create(*layouts: _Layout) -> dict[object, list[tuple[str, str, int]]]:
+    """Create each file at its full size with its texts in place; the copies left, by the process to make them."""
+    copies: dict[object, list[tuple[str, str, int]]] = {}
+    for layout in layouts:
+        with open(layout.path, "wb") as f:
+            f.truncate(layout.size)
+            for offset, data in layout.texts:
+                f.seek(offset)
+                f.write(data)
+        for owner, source, offset in layout.copies:
+            copies.setdefault(owner, []).append((source, str(layout.path), offset))
+    return copies
+
+
+def _shard_finish(state: dict, report, copies, ranges, bounds, runs, parts) -> int:
+    _place(copies)
+    return _shard_union(state, report, ranges, bounds, runs, parts)
+
+
+def _shard_place(state: dict, report, copies) -> None:
+    _place(copies)
+
+
+def _place(copies: list[tuple[str, str, int]]) -> None:
+    """Copy each part into its file at its offset, inside the kernel where it can (os.copy_file_range)."""
+    for source, target, offset in copies:
+        with open(source, "rb", buffering=0) as src, open(target, "r+b", buffering=0) as dst:
+            size, done = os.fstat(src.fileno()).st_size, 0
+            if hasattr(os, "copy_file_range"):
+                try:
+                    while done < size:
+                        n = os.copy_file_range(src.fileno(), dst.fileno(), size - done, done, offset + done)
+                        if not n:
+                            break
+                        done += n
+                except OSError:
+                    pass  # not between these files: copy the rest through this process
+            src.seek(done)
+            dst.seek(offset + done)
+            while done < size:
+                block = src.read(min(1 << 24, size - done))
+                if not block:
+                    break
+                dst.write(block)
+                done += len(block)

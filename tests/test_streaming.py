@@ -27,7 +27,7 @@ def test_streamed_files_equal_the_serializer_and_the_summary_counts_them(tmp_pat
     assert s["decisions"] == sum(1 for line in nt if line.endswith("<https://w3id.org/politburo-kg/ontology#PolitburoDecision> ."))
     fractions = [d for d, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert [st for _, st in seen][-5:] == ["nq", "nt", "ttl", "trig", "jsonld"] and seen[0][1] == "parse"
+    assert [st for _, st in seen][-5:] == ["nq", "trig", "jsonld", "nt", "ttl"] and seen[0][1] == "parse"
 
 
 def test_build_drops_page_text_unless_a_report_needs_it(tmp_path):
@@ -55,3 +55,19 @@ def test_pages_written_in_many_chunks_on_two_cores_join_into_the_same_files(tmp_
         assert written == (whole / f"graph.{ext}").read_bytes() == serialize(quads, ext), ext
     assert result.summary()["triples"] == len((chunked / "graph.nt").read_bytes().splitlines())
     assert sorted(p.name for p in chunked.iterdir()) == [f"graph.{e}" for e in ("jsonld", "nq", "nt", "trig", "ttl")]
+
+
+def test_parts_are_joined_the_same_where_the_kernel_cannot_copy_them(tmp_path, monkeypatch):
+    import os
+
+    whole = tmp_path / "whole"
+    run_build([SEED], whole, jobs=1)
+
+    def refuse(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    copied = tmp_path / "copied"
+    run_build([SEED], copied, jobs=1)
+    for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
+        assert (copied / f"graph.{ext}").read_bytes() == (whole / f"graph.{ext}").read_bytes(), ext
