@@ -3,12 +3,14 @@
 
 Usage: python benchmarks/bench.py [--sizes 1,10,100,1000] [--huge] [--quick] [--runs N] [--json FILE]
 
-For each size (pages of 21 letters written by benchmarks/generate.py) it measures, each as a separate process:
-- `kg build` wall time and peak RSS (the child's ru_maxrss), letters/s, triples/s, output sizes;
-- the contract queries and some historians' queries on pyoxigraph (the build's N-Quads, union default graph)
-  and on rdflib's memory store (its Graph.query over the build's N-Triples), median of --runs;
+For each size (pages of 21 letters written by benchmarks/generate.py) it measures (builds as separate processes):
+- `kg build` wall time and peak memory (the Pss of the build's process tree: its workers count), letters/s,
+  triples/s, output sizes;
+- the contract queries and some historians' queries on pyoxigraph's in-memory store and on rdflib's memory
+  store (its Graph.query), both holding the build's N-Triples (the union of the named graphs), median of --runs;
 - a plain rdflib baseline: the same graph added triple by triple with rdflib Graph.add and written as
   Turtle by rdflib, stopped after --baseline-timeout seconds.
+Unless --quick, it also times the explorer at the scale of the edition in Chromium (benchmarks/explore.py).
 Prints a Markdown table per measurement and writes everything as JSON (--json).
 """
 from __future__ import annotations
@@ -114,8 +116,9 @@ def measure_queries(out: Path, runs: int, with_rdflib: bool) -> dict:
     from kg.query import resolve_query
 
     texts = {name: resolve_query(name).text for name in CONTRACT + HISTORIAN}
+    # The union of the named graphs, as `kg query --graph build/graph.ttl` loads it.
     store = ox.Store()
-    store.bulk_load(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
     result: dict = {}
     for name, text in texts.items():
         result[name] = {"oxigraph": _median(lambda: list(store.query(text, use_default_graph_as_union=True)), runs)}
@@ -184,7 +187,7 @@ def fmt_s(v) -> str:
 def report(data: dict) -> str:
     lines = [f"Machine: {data['machine']['cores']} cores, {data['machine']['memory_mb']} MB, "
              f"Python {data['machine']['python']}", "",
-             "| size | letters | triples | `kg build` | peak RSS | letters/s | triples/s | output | rdflib baseline | baseline ÷ ours |",
+             "| size | letters | triples | `kg build` | peak memory | letters/s | triples/s | output | rdflib baseline | baseline ÷ ours |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for size, r in data["sizes"].items():
         b, base = r["build"], r.get("baseline")
@@ -227,6 +230,7 @@ def main() -> None:
         return
     sizes = [1, 10] if a.quick else [int(s) for s in a.sizes.split(",")] + ([5000] if a.huge else [])
     runs = 1 if a.quick else a.runs
+    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     data = {"machine": machine(), "runs": runs, "sizes": {}}
     try:
@@ -245,9 +249,18 @@ def main() -> None:
             shutil.rmtree(src, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / f"base-{size}", ignore_errors=True)
+        if not a.quick and Path("/usr/bin/chromium").exists():
+            print("explorer …", file=sys.stderr)
+            done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "explore.py")], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=1800)
+            data["explorer"] = done.stdout.strip() if done.returncode == 0 else f"failed: {done.stderr[-300:]}"
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    data["seconds"] = time.perf_counter() - started
     print(report(data))
+    if "explorer" in data:
+        print("\n" + data["explorer"])
+    print(f"\nThe benchmark took {data['seconds'] / 60:.1f} minutes.")
     a.json.parent.mkdir(parents=True, exist_ok=True)
     a.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"\nWrote {a.json}")

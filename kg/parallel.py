@@ -56,8 +56,11 @@ class Worker:
         try:
             kind, value = self._conn.recv()
         except EOFError:
-            raise RuntimeError(f"worker process {self._proc.pid} ended unexpectedly "
-                               f"(exit code {self._proc.exitcode}); is memory short?") from None
+            from .errors import KgError
+
+            self._proc.join(timeout=1)
+            raise KgError(f"a worker process ended unexpectedly (exit code {self._proc.exitcode})",
+                          hint="memory may be short: try --jobs 1") from None
         if kind == "progress":
             if on_progress:
                 on_progress(value)

@@ -13,7 +13,7 @@ import shutil
 from bisect import bisect_left, bisect_right
 import tempfile
 from dataclasses import dataclass, replace
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -284,7 +284,8 @@ def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:
 
 
 def _nt_lines(graphs: B.Graphs) -> list[str]:
-    return [f"{s} {p} {o} .\n" for s, p, o in sorted(set().union(*graphs.values()))]
+    """The graphs' union as sorted, distinct N-Triples lines (each graph is a sorted run: sorting merges them)."""
+    return [f"{s} {p} {o} .\n" for (s, p, o), _ in groupby(sorted(chain.from_iterable(graphs.values())))]
 
 
 def _body(serialized: bytes) -> bytes:

@@ -71,3 +71,22 @@ def test_parts_are_joined_the_same_where_the_kernel_cannot_copy_them(tmp_path, m
     run_build([SEED], copied, jobs=1)
     for ext in ("ttl", "nt", "trig", "nq", "jsonld"):
         assert (copied / f"graph.{ext}").read_bytes() == (whole / f"graph.{ext}").read_bytes(), ext
+
+
+def test_a_worker_that_dies_is_reported_as_an_error_not_a_hang():
+    from kg.errors import KgError
+    from kg.parallel import Worker, fork_context
+
+    if fork_context() is None:
+        pytest.skip("no fork on this platform")
+    w = Worker(fork_context())
+    w.call(_die)
+    with pytest.raises(KgError, match="worker process ended unexpectedly"):
+        w.result()
+    w.close()
+
+
+def _die(state, report):
+    import os
+
+    os._exit(9)
