@@ -16,11 +16,13 @@ Prints a Markdown table per measurement and writes everything as JSON (--json).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -109,7 +111,30 @@ def measure_build(src: Path, out: Path, letters: int) -> dict:
             "letters_per_s": letters / r["seconds"], "triples_per_s": triples / r["seconds"], "bytes": sizes}
 
 
-def measure_queries(out: Path, runs: int, with_rdflib: bool) -> dict:
+class _TimeUp(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Stop a pure-Python computation (rdflib's query engine) after `seconds` (SIGALRM; none where absent)."""
+    if not seconds or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def up(*_):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def measure_queries(out: Path, runs: int, with_rdflib: bool, timeout: float | None = None) -> dict:
     """Median seconds per query on pyoxigraph and (if asked) rdflib; an error message where a store fails."""
     import pyoxigraph as ox
 
@@ -130,7 +155,10 @@ def measure_queries(out: Path, runs: int, with_rdflib: bool) -> dict:
         g.parse(str(out / "graph.nt"), format="nt")
         for name, text in texts.items():
             try:
-                result[name]["rdflib"] = _median(lambda: list(g.query(text)), runs)
+                with _time_limit(timeout):
+                    result[name]["rdflib"] = _median(lambda: list(g.query(text)), runs)
+            except _TimeUp:
+                result[name]["rdflib"] = f"not finished in {timeout:.0f} s"
             except Exception as e:  # noqa: BLE001 - rdflib's engine fails some queries; report it, go on
                 result[name]["rdflib"] = f"fails: {type(e).__name__}: {str(e)[:80]}"
     return result
@@ -220,6 +248,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1× and 10× only, one query run (for CI)")
     ap.add_argument("--runs", type=int, default=5, help="runs per query (median)")
     ap.add_argument("--rdflib-max", type=int, default=100, help="largest size to query with rdflib's memory store")
+    ap.add_argument("--rdflib-timeout", type=float, help="seconds before an rdflib query is stopped (all runs of it)")
     ap.add_argument("--baseline-max", type=int, default=1000, help="largest size to run the rdflib baseline at")
     ap.add_argument("--baseline-timeout", type=float, default=600, help="seconds before the baseline is stopped")
     ap.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json")
@@ -239,7 +268,7 @@ def main() -> None:
             out = work / f"out-{size}"
             r = {"build": measure_build(src, out, letters)}
             print(f"{size}×: build {r['build']['seconds']:.2f} s, {r['build']['rss_mb']:.0f} MB", file=sys.stderr)
-            r["queries"] = measure_queries(out, runs, with_rdflib=size <= a.rdflib_max)
+            r["queries"] = measure_queries(out, runs, with_rdflib=size <= a.rdflib_max, timeout=a.rdflib_timeout)
             if size <= a.baseline_max:
                 base = run_measured([sys.executable, __file__, "--baseline-child", str(src), str(work / f"base-{size}")],
                                     timeout=a.baseline_timeout)
