@@ -4,8 +4,8 @@
 Usage: python benchmarks/bench.py [--sizes 1,10,100,1000] [--huge] [--quick] [--runs N] [--json FILE]
 
 For each size (pages of 21 letters written by benchmarks/generate.py) it measures (builds as separate processes):
-- `kg build` wall time and peak memory (the Pss of the build's process tree: its workers count), letters/s,
-  triples/s, output sizes;
+- `kg build` wall time and peak memory (the summed RSS of the build's process tree: its workers count),
+  letters/s, triples/s, output sizes;
 - the contract queries and some historians' queries on pyoxigraph's in-memory store and on rdflib's memory
   store (its Graph.query), both holding the build's N-Triples (the union of the named graphs), median of --runs;
 - a plain rdflib baseline: the same graph added triple by triple with rdflib Graph.add and written as
@@ -74,8 +74,10 @@ def run_measured(cmd: list[str], timeout: float | None = None) -> dict:
 def tree_rss(root: int) -> int:
     """Bytes resident in a process and all its descendants now (0 where /proc cannot tell).
 
-    Forked workers share pages with their parent, so each process counts its proportional share (Pss).
+    The sum of their RSS (from /proc/PID/statm, which costs the measured processes nothing, unlike smaps):
+    pages a forked worker still shares with its parent count twice, so the figure errs high.
     """
+    page = os.sysconf("SC_PAGE_SIZE")
     total, todo, seen = 0, [root], set()
     while todo:
         pid = todo.pop()
@@ -84,13 +86,10 @@ def tree_rss(root: int) -> int:
         seen.add(pid)
         proc = Path(f"/proc/{pid}")
         try:
-            for line in (proc / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
+            total += int((proc / "statm").read_text().split()[1]) * page
             for task in (proc / "task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
     return total
 

@@ -2,16 +2,17 @@
 
 Every named graph but two belongs to one source page, so a chunk of pages (in graph order) makes a contiguous
 stretch of N-Quads, TriG and JSON-LD on its own. Only N-Triples and Turtle, the union of all graphs with each
-triple once, need the chunks together: each worker keeps its chunks' triples as sorted runs, the union is cut
-into one range of subjects per worker, and each worker merges one range from all runs. The output is byte
-for byte what `export.serialize` writes of the whole graph at once.
+triple once, need the chunks together: each chunk's triples wait on disk as a sorted run, the union is cut into
+ranges of subjects, and the workers merge the ranges from all runs side by side. Every file is laid out from
+the sizes of its parts, which each process copies into place. The output is byte for byte what
+`export.serialize` writes of the whole graph at once.
 """
 from __future__ import annotations
 
 import os
 import shutil
-from bisect import bisect_left, bisect_right
 import tempfile
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from pathlib import Path
