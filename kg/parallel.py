@@ -43,7 +43,17 @@ class Worker:
         child.close()
 
     def call(self, fn, *args) -> None:
-        self._conn.send((fn, args))
+        try:
+            self._conn.send((fn, args))
+        except OSError:
+            raise self._ended() from None
+
+    def _ended(self):
+        from .errors import KgError
+
+        self._proc.join(timeout=1)
+        return KgError(f"a worker process ended unexpectedly (exit code {self._proc.exitcode})",
+                       hint="memory may be short: try --jobs 1")
 
     def result(self, on_progress=None):
         while True:
@@ -55,12 +65,8 @@ class Worker:
         """(True, the return value) or (False, None) after a progress message."""
         try:
             kind, value = self._conn.recv()
-        except EOFError:
-            from .errors import KgError
-
-            self._proc.join(timeout=1)
-            raise KgError(f"a worker process ended unexpectedly (exit code {self._proc.exitcode})",
-                          hint="memory may be short: try --jobs 1") from None
+        except (EOFError, OSError):
+            raise self._ended() from None
         if kind == "progress":
             if on_progress:
                 on_progress(value)
@@ -69,15 +75,17 @@ class Worker:
             raise value
         return True, value
 
-    def close(self) -> None:
-        if self._proc.is_alive():
+    def close(self, now: bool = False) -> None:
+        """Let the worker finish (or, `now`, stop it at once) and reap it."""
+        if self._proc.is_alive() and not now:
             try:
                 self._conn.send(None)
             except OSError:
                 pass
             self._proc.join(timeout=5)
-            if self._proc.is_alive():
-                self._proc.terminate()
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()
         self._conn.close()
 
 
@@ -96,7 +104,7 @@ class LocalWorker:
         self._pending = None
         return fn(self._state, on_progress or (lambda value: None), *args)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         self._state.clear()
 
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from . import build as B
 from .authority import Authority
+from .errors import KgError
 from .export import PREFIXES, document_head, document_tail, jsonld_items
 from .parallel import gather, start_workers
 from .parse import link_replies, parse_file
@@ -75,12 +76,13 @@ class ShardedBuild:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, *exc) -> None:
+        self.close(now=kind is not None)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """End the workers: at once (`now`) when the build failed, so that none still writes."""
         for w in self.workers:
-            w.close()
+            w.close(now)
         _STATE.clear()
 
     def parse(self, progress=None) -> tuple[list[Page], list[Warning_]]:
@@ -120,6 +122,13 @@ class ShardedBuild:
 
         progress, if given, is called with the fraction of this stage done (0–1) and the file just finished.
         """
+        try:
+            return self._write(out, progress)
+        except OSError as e:
+            raise KgError(f"cannot write the graph: {e.strerror or e}", file=str(e.filename or out),
+                          hint="check that the folder is writable and the disk has room") from None
+
+    def _write(self, out: Path, progress) -> Written:
         step = progress or (lambda done, stage: None)
         out.mkdir(parents=True, exist_ok=True)
         the_plan = B.plan(self.pages)
@@ -136,6 +145,9 @@ class ShardedBuild:
 
             done = [c for chunks in gather(self.workers, one) for c in chunks]
             return _join(done, self.workers, self.auth, the_plan, out, parts, step)
+        except BaseException:
+            self.close(now=True)  # no worker may still write into the parts about to be removed
+            raise
         finally:
             shutil.rmtree(parts, ignore_errors=True)
 
@@ -281,7 +293,7 @@ def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:
     (parts / f"{name}.trig").write_bytes(_body(ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
                                                            format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
     items = jsonld_items(graphs)
-    (parts / f"{name}.jsonld").write_text(items, encoding="utf-8")
+    (parts / f"{name}.jsonld").write_bytes(items.encode("utf-8"))
 
 
 def _nt_lines(graphs: B.Graphs) -> list[str]:

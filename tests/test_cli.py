@@ -268,3 +268,11 @@ def test_bad_page_among_good_ones_fails_the_same_in_worker_processes(runner, tmp
            "001_scan.txt", "binary")
     # No half-written graph and no leftover parts.
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_output_folder_that_cannot_be_written_is_an_error_not_a_traceback(runner, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    r = runner.invoke(cli, ["build", str(SEED), "--out", str(blocked / "out")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "cannot write the graph" in r.stderr and "file" in r.stderr
