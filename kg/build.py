@@ -445,7 +445,7 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         key = decision_key(d)
         dn = N(ID + key)
         # One decision noted by several letters is one node; its first mention gives its wording.
-        em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.footnote_line)))
+        em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.line)))
         em.add(node, PBO.recordsDecision, dn)
         if request is not None and L.date and d.date >= L.date[:10]:
             em.add(request, PBO.ledTo, dn)

@@ -826,12 +826,12 @@ class PageParser:
                         # The wording starts with the sentence that dates the decision (or names it).
                         wstart = dm.start if dm and dm.start < ts else ts
                         wording = _clean(PUBLICATION_PAREN.sub("", seg[_sentence_start(seg, wstart):]))
-                        if any(d.date == date and d.footnote_line == fn.line and d.wording == wording
+                        if any(d.date == date and d.line == fn.line and d.wording == wording
                                for d in L.decisions):
                             continue
                         pub = next((p.group("pub").strip().rstrip(".") for p in PUBLICATION.finditer(seg)), None)
                         L.decisions.append(Decision(fn.line, date, wording,
-                                                    own_ref if own_ref and own_ref.fond else None, pub, fn.line,
+                                                    own_ref if own_ref and own_ref.fond else None, pub,
                                                     [r for r in seg_refs[1:] if r.fond] if own_ref else []))
                     elif kind == "dispatch":
                         if L.transmission is not None:

@@ -100,12 +100,11 @@ class Response:
 class Decision:
     """A Politburo decision an editorial note records."""
 
-    line: int
+    line: int  # the note's first line
     date: str | None
     wording: str
     ref: ArchiveRef | None = None  # the first place the note cites
     publication: str | None = None
-    footnote_line: int | None = None
     more_refs: list[ArchiveRef] = field(default_factory=list)  # further places cited for the same decision
 
 
