@@ -105,7 +105,9 @@ def quads_of(graphs: Graphs) -> list[ox.Quad]:
     return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
-class _Emitter:
+class Emitter:
+    """Collects a build's triples per named graph as N-Quads terms, and the entities they name."""
+
     def __init__(self, auth: Authority):
         self.auth = auth
         # Strings of N-Quads terms rather than pyoxigraph quads: hashing, sorting and writing them stays in C.
@@ -247,15 +249,15 @@ def graph_order(pages: list[Page]) -> list[Page]:
 
 def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, list[Warning_], int]:
     """Turn parsed pages into sorted, distinct triples per named graph as N-Quads terms; also the number of PB decisions."""
-    em = _Emitter(auth)
+    em = Emitter(auth)
     the_plan = plan(pages)
     emit_pages(em, graph_order(pages), the_plan)
-    _authority(em, auth)
-    _vocabulary(em)
+    emit_authority(em, auth)
+    emit_vocabulary(em)
     return em.sorted_graphs(), [], len(the_plan.first_mentions)
 
 
-def emit_pages(em: _Emitter, pages: list[Page], the_plan: Plan) -> None:
+def emit_pages(em: Emitter, pages: list[Page], the_plan: Plan) -> None:
     """Emit some of a build's pages (in graph order) with the decisions they hold."""
     iris = the_plan.iris
     for page in pages:
@@ -275,7 +277,7 @@ def decision_key(d) -> str:
     return f"decision/{d.date}-" + hashlib.sha1(d.wording.encode()).hexdigest()[:8]
 
 
-def _page(em: _Emitter, page: Page, src: ox.NamedNode) -> None:
+def _page(em: Emitter, page: Page, src: ox.NamedNode) -> None:
     em.add(src, RDF.type, N(PBO.SourcePage))
     em.add(src, RDF.type, N(PROV.Entity))
     em.add(src, PBO.sourceFile, page.source)
@@ -291,12 +293,12 @@ def _page(em: _Emitter, page: Page, src: ox.NamedNode) -> None:
     em.add(EDITION, DCTERMS.issued, lit("2001", XSD.gYear))
 
 
-def _sourced(em: _Emitter, node: ox.NamedNode, src: ox.NamedNode, line: int) -> None:
+def _sourced(em: Emitter, node: ox.NamedNode, src: ox.NamedNode, line: int) -> None:
     em.add(node, PROV.wasQuotedFrom, src)
     em.add(node, PBO.sourceLine, lit(line))
 
 
-def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, index: int | None = None) -> None:
+def _ref(em: Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, index: int | None = None) -> None:
     em.add(node, RDF.type, N(PBO.ArchivalReference))
     for level in ("archive", "fond", "opis", "delo", "sheets"):
         v = getattr(ref, level)
@@ -325,7 +327,7 @@ def _ref(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef, src: ox.NamedNode, i
         em.add(node, PBO.inFile, units[-1][0])
 
 
-def _hierarchy(em: _Emitter, archive: str | None, units) -> None:
+def _hierarchy(em: Emitter, archive: str | None, units) -> None:
     parent = None
     if archive:
         arch = N(ID + f"archive/{slug(archive)}")
@@ -343,7 +345,7 @@ def _hierarchy(em: _Emitter, archive: str | None, units) -> None:
             em.add(unit, RICO.isOrWasIncludedIn, units[k - 1][0])
 
 
-def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict) -> None:
+def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict) -> None:
     em.add(node, RDF.type, N(PBO.Letter))
     em.add(node, RDF.type, N(SCHEMA.Message))
     em.add(node, RDFS.label, L.heading)
@@ -465,7 +467,7 @@ def _letter(em: _Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris
         em.add(node, SCHEMA.mentions, e)
 
 
-def _evidence(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: str, src: ox.NamedNode,
+def _evidence(em: Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: str, src: ox.NamedNode,
               note: ox.NamedNode | None) -> None:
     """The archival sheet a note cites for a statement, and the note it was read from."""
     if ref:
@@ -476,7 +478,7 @@ def _evidence(em: _Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: 
         em.add(node, PROV.wasDerivedFrom, note)
 
 
-def _decisions(em: _Emitter, first_mentions: dict[str, tuple[str, int]]) -> None:
+def _decisions(em: Emitter, first_mentions: dict[str, tuple[str, int]]) -> None:
     for key, mentions in sorted(em.decisions.items()):
         dn = N(ID + key)
         mentions.sort(key=lambda m: (m[0], m[1]))
@@ -502,12 +504,12 @@ def _decisions(em: _Emitter, first_mentions: dict[str, tuple[str, int]]) -> None
     em.decisions.clear()
 
 
-def _politburo(em: _Emitter) -> ox.NamedNode:
+def _politburo(em: Emitter) -> ox.NamedNode:
     e = em.auth.lookup("Politburo", kind="organisation")
     return em.entity(e.key if e else "org/politburo", "organisation", "Politburo")
 
 
-def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode, notes: dict, iris: dict) -> None:
+def _response(em: Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode, notes: dict, iris: dict) -> None:
     R = L.response
     node = part("response", request)
     em.add(node, RDF.type, N(PBO.Response))
@@ -537,7 +539,7 @@ def _response(em: _Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode,
         _sourced(em, node, src, R.line)
 
 
-def _authority(em: _Emitter, auth: Authority) -> None:
+def emit_authority(em: Emitter, auth: Authority) -> None:
     """Copy the authority records the build uses; add provisional records for names it lacks."""
     for key in sorted(em.used):
         for q in auth.quads.get(ID + key, []):
@@ -559,7 +561,7 @@ def _authority(em: _Emitter, auth: Authority) -> None:
         em.add(s, PBO.provisional, lit(True), g)
 
 
-def _vocabulary(em: _Emitter) -> None:
+def emit_vocabulary(em: Emitter) -> None:
     """The form and outcome concepts, copied from the ontology so the data graph answers alone."""
     from .resources import ontology_file
 

@@ -207,7 +207,7 @@ def _shard_write(state: dict, report, links: dict, the_plan: B.Plan, parts: Path
     del pages
     done = []
     for k in range(len(chunks)):
-        em = B._Emitter(_STATE["auth"])
+        em = B.Emitter(_STATE["auth"])
         B.emit_pages(em, chunks[k], the_plan)
         chunks[k] = None  # its pages are done with: free them
         graphs = em.sorted_graphs()
@@ -323,13 +323,13 @@ def _join(done: list[_Chunk], shards: list, auth: Authority, the_plan: B.Plan, o
     Every file is laid out first (its size known from its parts); each process then copies the parts it
     made into place, so the joining runs on every core and beside the merging of the union.
     """
-    em = B._Emitter(auth)
+    em = B.Emitter(auth)
     for c in done:
         em.used |= c.used
         for key, value in c.provisional.items():
             em.provisional.setdefault(key, value)
-    B._authority(em, auth)
-    B._vocabulary(em)
+    B.emit_authority(em, auth)
+    B.emit_vocabulary(em)
     head = em.sorted_graphs()  # their IRIs (…/graph/…) sort before every page's (…/source/…)
     _write_parts(head, parts, "head")
     pieces = [("head", "main")] + [(c.name, int(c.name.split("-")[0])) for c in done]
