@@ -12,7 +12,6 @@ import pyoxigraph as ox
 from .authority import Authority, load_authority
 from . import namespace as _ns
 from .namespace import BASE, ID
-from .parallel import fork_context, workers
 from .parse import link_replies, parse_file, slug
 from .records import ArchiveRef, Letter, Page, Warning_
 
@@ -101,8 +100,12 @@ class Build:
 
 def quads_of(graphs: Graphs) -> list[ox.Quad]:
     """pyoxigraph quads for N-Quads terms (parsed, so escaping is the writer's own)."""
-    text = "".join(f"{s} {p} {o} {g} .\n" for g, triples in graphs.items() for s, p, o in triples)
-    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    return list(ox.parse(nquads(graphs), format=ox.RdfFormat.N_QUADS))
+
+
+def nquads(graphs: Graphs) -> bytes:
+    """The graphs as N-Quads, in their order."""
+    return "".join(f"{s} {p} {o} {g} .\n" for g, triples in graphs.items() for s, p, o in triples).encode("utf-8")
 
 
 class Emitter:
@@ -219,8 +222,8 @@ def unit_iris(archive: str | None, fond: str, opis: str | None, delo: str | None
 
 def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
     """Turn parsed pages into quads."""
-    graphs, warnings, _ = emit(pages, auth)
-    return quads_of(graphs), warnings
+    graphs, _ = emit(pages, auth)
+    return quads_of(graphs), []
 
 
 @dataclass
@@ -247,14 +250,14 @@ def graph_order(pages: list[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: str(source_iri(p.source)))
 
 
-def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, list[Warning_], int]:
+def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, int]:
     """Turn parsed pages into sorted, distinct triples per named graph as N-Quads terms; also the number of PB decisions."""
     em = Emitter(auth)
     the_plan = plan(pages)
     emit_pages(em, graph_order(pages), the_plan)
     emit_authority(em, auth)
     emit_vocabulary(em)
-    return em.sorted_graphs(), [], len(the_plan.first_mentions)
+    return em.sorted_graphs(), len(the_plan.first_mentions)
 
 
 def emit_pages(em: Emitter, pages: list[Page], the_plan: Plan) -> None:
@@ -580,33 +583,12 @@ def emit_vocabulary(em: Emitter) -> None:
 PARSE_SHARE = 0.5  # rough share of a build's time done once the pages are parsed
 
 
-_PARSE_ARGS: tuple = ()  # what forked parse workers read: (authority, encoding, names, keep_text)
-
-
-def _parse_one(path: Path) -> Page:
-    auth, encoding, names, keep_text = _PARSE_ARGS
-    page = parse_file(path, auth, encoding, names[path])
+def read_page(path: Path, auth: Authority, encoding: str | None, source: str, keep_text: bool) -> Page:
+    """Parse one page file; without keep_text its text is dropped once parsed (only the coverage report quotes it)."""
+    page = parse_file(path, auth, encoding, source)
     if not keep_text:
-        page.lines = []  # only the coverage report quotes the text
+        page.lines = []
     return page
-
-
-def _parse_pages(paths: list[Path], auth: Authority, encoding: str | None, names: dict[Path, str], keep_text: bool,
-                 jobs: int | None = None):
-    """(path, Page) for each page in order, parsed in `jobs` worker processes (default: one per core)."""
-    global _PARSE_ARGS
-    _PARSE_ARGS = (auth, encoding, names, keep_text)
-    try:
-        n = workers(jobs, len(paths), least=4)
-        if not n:
-            for path in paths:
-                yield path, _parse_one(path)
-            return
-        # Forked workers inherit the authority file; only the parsed pages travel back (pickled, a tenth of parsing).
-        with fork_context().Pool(n) as pool:
-            yield from zip(paths, pool.imap(_parse_one, paths, chunksize=max(1, min(8, len(paths) // (8 * n)))))
-    finally:
-        _PARSE_ARGS = ()
 
 
 def source_names(paths: list[Path]) -> dict[Path, str]:
@@ -630,18 +612,17 @@ def source_iri(source: str) -> ox.NamedNode:
 
 
 def parse_pages(paths: list[Path], auth: Authority, encoding: str | None = None, keep_text: bool = True,
-                progress=None, jobs: int | None = None) -> tuple[list[Page], list[Warning_]]:
-    """Parse every page and join replies across them; also every warning (a page without letters gives one).
+                progress=None) -> tuple[list[Page], list[Warning_]]:
+    """Parse every page in this process and join replies across them; also every warning.
 
-    keep_text=False drops each page's text once parsed (only the coverage report quotes it); progress, if
-    given, is called with the fraction parsed and the stage; jobs is the number of processes that parse
-    (default: one per core; 1 parses in this process).
+    keep_text=False drops each page's text once parsed; progress, if given, is called with the fraction
+    parsed and the stage. (`stream.ShardedBuild` parses on every core.)
     """
     step = progress or (lambda done, stage: None)
     pages = []
     names = source_names(paths)
-    for k, (path, page) in enumerate(_parse_pages(paths, auth, encoding, names, keep_text, jobs), 1):
-        pages.append(page)
+    for k, path in enumerate(paths, 1):
+        pages.append(read_page(path, auth, encoding, names[path], keep_text))
         step(k / len(paths), "parse")
     warnings = [w for p in pages for w in p.warnings]
     return pages, warnings + link_replies(pages)
@@ -659,19 +640,17 @@ def unknown_names(pages: list[Page]) -> dict[str, list[str]]:
 
 
 def build(paths: list[Path], authority: Path | None = None, encoding: str | None = None, keep_text: bool = True,
-          progress=None, jobs: int | None = None) -> Build:
-    """Parse every page and build the graph in memory (`stream.write_pages` writes a large one in chunks).
+          progress=None) -> Build:
+    """Parse every page and build the graph in memory (`stream.ShardedBuild` writes a large one in chunks).
 
     The options are those of `parse_pages`.
     """
     step = progress or (lambda done, stage: None)
     auth = load_authority(authority)
-    pages, warnings = parse_pages(paths, auth, encoding, keep_text, lambda done, stage: step(PARSE_SHARE * done, stage),
-                                  jobs)
-    graphs, more, decisions = emit(pages, auth)
+    pages, warnings = parse_pages(paths, auth, encoding, keep_text, lambda done, stage: step(PARSE_SHARE * done, stage))
+    graphs, decisions = emit(pages, auth)
     step(1.0, "graph")
-    return Build(graphs, pages, warnings + more, unknown_names(pages),
-                 counts(pages, len(set().union(*graphs.values())), decisions))
+    return Build(graphs, pages, warnings, unknown_names(pages), counts(pages, len(set().union(*graphs.values())), decisions))
 
 
 def counts(pages: list[Page], triples: int, decisions: int) -> dict[str, int]:

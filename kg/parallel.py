@@ -20,10 +20,10 @@ def fork_context():
     return multiprocessing.get_context("fork")
 
 
-def workers(jobs: int | None, tasks: int, least: int = 2) -> int:
-    """How many worker processes `tasks` pieces of work get: none (0) when few or when forking is unavailable."""
+def workers(jobs: int | None, tasks: int) -> int:
+    """How many worker processes `tasks` pieces of work get: none (0) for one, or when forking is unavailable."""
     jobs = available_cores() if jobs is None else jobs
-    if jobs < 2 or tasks < least or fork_context() is None:
+    if jobs < 2 or tasks < 2 or fork_context() is None:
         return 0
     return min(jobs, tasks)
 

@@ -24,7 +24,7 @@ from .authority import Authority
 from .errors import KgError
 from .export import PREFIXES, document_head, document_tail, jsonld_items
 from .parallel import gather, start_workers
-from .parse import link_replies, parse_file
+from .parse import link_replies
 from .records import Page, Warning_
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
@@ -185,9 +185,7 @@ def _digest(page: Page) -> Page:
 def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str], encoding, keep_text) -> None:
     pages = []
     for path in paths:
-        page = parse_file(path, _STATE["auth"], encoding, names[path])
-        if not keep_text:
-            page.lines = []  # only the coverage report quotes the text
+        page = B.read_page(path, _STATE["auth"], encoding, names[path], keep_text)
         pages.append(page)
         report((path, page if keep_text else _digest(page)))
     state["pages"] = pages
@@ -288,7 +286,7 @@ def _whole_graphs(chunks: list[list[Page]]) -> list[list[Page]]:
 
 
 def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:
-    nq = "".join(f"{s} {p} {o} {g} .\n" for g, triples in graphs.items() for s, p, o in triples).encode("utf-8")
+    nq = B.nquads(graphs)
     (parts / f"{name}.nq").write_bytes(nq)
     (parts / f"{name}.trig").write_bytes(_body(ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
                                                            format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
