@@ -13,8 +13,6 @@ from .errors import QueryError
 from .resources import data_dir
 from .store import Result, Store, load_memory, open_store, run_oxigraph
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-
 
 @dataclass
 class NamedQuery:

@@ -98,8 +98,8 @@ def prepare(settings: Settings) -> Site:
         else:
             store = OxigraphStore.memory(graph)
         dumps = _write_dumps(graph, workdir, base_url)
-        void = describe(store, base_url, dumps)
         triples = store.triple_count()
+        void = describe(store, base_url, dumps, triples)
         store.close()
         del store
         pool = QueryPool(StoreSpec(graph, settings.store_path), size=settings.workers, timeout=settings.timeout,
@@ -318,7 +318,7 @@ def app(site: Site):
         Route("/explore", explore, methods=["GET"]),
         Route("/data/{name}", data, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
-        Route("/{path:path}", read_only, methods=["PUT", "DELETE", "PATCH", "POST"]),
+        Route("/{path:path}", read_only, methods=WRITE_METHODS),
     ]
     # Pages on other sites (YASGUI, notebooks in a browser) may query; the data is public and read-only.
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],

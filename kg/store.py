@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -179,13 +178,6 @@ def _open(path: Path, read_only: bool = False) -> ox.Store:
     except OSError as e:
         raise StoreError(f"cannot open the Oxigraph store: {e}", file=str(path),
                          hint="another process may hold it; stop it or use another --store-path") from None
-
-
-def remove_store(path: Path) -> None:
-    """Delete an on-disk store made by OxigraphStore.on_disk."""
-    path = Path(path)
-    if (path / _MARKER).exists() or not any(path.iterdir()):
-        shutil.rmtree(path)
 
 
 class EndpointStore(Store):

@@ -41,8 +41,11 @@ def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(str(XSD.integer)))
 
 
-def describe(store: Store, base_url: str, dumps: dict[str, Path]) -> list[ox.Triple]:
-    """Triples describing the graph in `store`, served at `base_url` with the dump files `dumps` (name → file)."""
+def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int | None = None) -> list[ox.Triple]:
+    """Triples describing the graph in `store`, served at `base_url` with the dump files `dumps` (name → file).
+
+    triples, if known, is the store's triple count (else it is counted).
+    """
     base = base_url.rstrip("/")
     ds = _n(base + "/.well-known/void#dataset")
     service = _n(base + "/.well-known/void#sparql-service")
@@ -59,7 +62,7 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path]) -> list[ox.Tri
         "A cited knowledge graph of the letters between Stalin and Kaganovich: every letter, request, answer and "
         "Politburo decision, each leading back to its line in the edition and to its archival sheet.", language="en"))
     add(ds, DCTERMS.license, _n(LICENCE))
-    add(ds, VOID + "triples", _int(store.triple_count()))
+    add(ds, VOID + "triples", _int(store.triple_count() if triples is None else triples))
     stats = store.query(_STATS, "void").rows[0]
     for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
         add(ds, VOID + prop, _int(int(term.value)))

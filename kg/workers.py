@@ -74,7 +74,7 @@ def answer(store, sparql: str, kind: str, fmt: str, max_rows: int) -> Answer:
 def _main(conn, spec: StoreSpec) -> None:
     try:
         store = _open(spec)
-        conn.send(("ready", store.triple_count()))
+        conn.send(("ready", None))
     except KgError as e:
         conn.send(("error", e))
         return
@@ -96,7 +96,7 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def wait_ready(self, timeout: float) -> int:
+    def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
             self.kill()
             raise ServeError(f"a query worker did not open the graph within {timeout:.0f} s")
@@ -106,7 +106,6 @@ class _Worker:
             raise ServeError("a query worker ended while opening the graph") from None
         if status == "error":
             raise value
-        return value
 
     def kill(self) -> None:
         self.process.kill()
@@ -125,7 +124,6 @@ class QueryPool:
         self.max_rows = max_rows
         self.start_timeout = start_timeout
         self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.triples = 0
         self.closed = False
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -135,7 +133,7 @@ class QueryPool:
         workers = [self._spawn() for _ in range(self.size)]
         try:
             for w in workers:
-                self.triples = w.wait_ready(self.start_timeout)
+                w.wait_ready(self.start_timeout)
         except BaseException:
             self.close()
             raise
