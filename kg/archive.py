@@ -12,7 +12,6 @@ _FOND = re.compile(r"\bF\s*\.\s*(?P<v>[A-Z]?-?\d+[A-Za-z]?)\b\.?")
 # The OCR reads the Cyrillic "Оп." as "On." and the "11" as "P." (or "П.").
 _OPIS = re.compile(r"\b(?:(?:Op|0p|Оп)\s*\.?|(?:On|Оn)\s*\.)\s*(?P<v>\d+[A-Za-z]?|[PpПI]{1,2})(?=[\s.,;)]|$)\.?")
 _DELO = re.compile(r"\bD\s*\.\s*(?P<v>\d+[A-Za-z]?)\b\.?")
-_SHEET_NUM = r"\d+\s*(?:v|ob|rev)?\.?"
 _SHEETS = re.compile(
     r"\b(?:LL|Ll|L|l|Sheets?|sheets?)\s*\.?\s*(?P<v>\d+\s*(?:v\b|ob\b\.?|rev\b\.?)?(?:\s*(?:[-–—]|,|and)\s*\d+\s*(?:v\b|ob\b\.?|rev\b\.?)?)*)"
 )
@@ -129,10 +128,7 @@ def find_refs(text: str, line: int, previous: ArchiveRef | None) -> list[tuple[i
         content = m.group("c")
         if not _LOOKS_LIKE_REF.match(content):
             continue
-        for seg in split_refs(content):
-            ref = parse_ref(seg, line, prev, default_archive=prev.archive if prev else None)
-            if ref is None:
-                continue
-            out.append((m.start(), m.end(), ref))
-            prev = ref
+        refs = parse_archive_line(content, line, prev)
+        out += [(m.start(), m.end(), ref) for ref in refs]
+        prev = refs[-1] if refs else prev
     return out

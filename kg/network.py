@@ -100,10 +100,6 @@ def iri(node_id: str) -> str:
     return node_id if "://" in node_id else ID_BASE + node_id
 
 
-def _term(t) -> str | None:
-    return None if t is None else t.value
-
-
 def _read(value: ox.NamedNode | ox.Literal | ox.BlankNode, label, notation, file, how: str) -> str:
     if how == "label" and label is not None:
         return label.value
