@@ -747,19 +747,7 @@ class PageParser:
         prev_ref = L.archive_refs[-1] if L.archive_refs else None
         recips = [self.auth.entries[k].family_name if k in self.auth.entries else None for k in L.recipient_keys]
         recips = [r for r in recips if r] or L.recipients
-        rn = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
-        resp_rx = [
-            re.compile(r"\b" + rn + r"\s+(?:also\s+|then\s+)?(?:agreed|agrees|consented|approved|replied|answered|responded|"
-                       r"wrote|objected|abstained|rejected|refused|declined|voted|did\s+not\s+agree|disagreed|"
-                       r"did\s+not\s+object|gave\s+(?:his\s+)?consent|proposed|suggested|corrected|amended|edited|"
-                       r"made\s+(?:amendments|corrections)|sent\s+(?:a|his)\s+(?:reply|answer)|telegraphed|imposed|"
-                       r"put\s+a\s+resolution|wrote\s+a\s+resolution|informed|sent\s+a\s+telegram|"
-                       r"cabled|wired)\b"),
-            re.compile(r"\b" + rn + r"['’]s\s+(?:amendment|amendments|corrections|edits|editing|consent|approval|reply|"
-                       r"answer|resolution|response|agreement|objection|additions|note|notes|mark|inscription|"
-                       r"telegram|ciphered\s+telegram|cipher|encryption|verdict)\b"),
-            re.compile(r"\b(?:amended|corrected|edited|approved|signed|agreed|supported|sanctioned|rejected)\s+(?:to\s+)?by\s+" + rn + r"\b"),
-        ]
+        resp_rx = _response_patterns(tuple(recips))
         for fn in L.footnotes:
             # "The same day", "the next day": against the letter's date, or an event the same note dated.
             anchor = letter_date
@@ -790,6 +778,7 @@ class PageParser:
                 triggers += [(m.start(), m.end(), "forward") for m in FORWARDED.finditer(seg)]
                 triggers += [(m.start(), m.end(), "noted") for m in NOTED_DOC.finditer(seg)]
                 triggers = _dedupe_triggers(sorted(triggers))
+                last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
                 mentions = D.find_dates(seg, anchor)
                 for k, (ts, te, kind) in enumerate(triggers):
                     prev_end = triggers[k - 1][1] if k else 0
@@ -800,7 +789,6 @@ class PageParser:
                     dm = before[-1] if before else (after[0] if after else None)
                     date = D.resolve(dm, anchor) if dm else None
                     window = seg[prev_end:next_start]
-                    last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
                     own_ref = seg_ref if k == len(triggers) - 1 or (kind == "decision" and k == last_decision) \
                         else None
                     if kind == "response":
@@ -809,15 +797,15 @@ class PageParser:
                         tm = D.find_time(window)
                         pm = PLACE_FROM.search(window)
                         q = QUOTE.search(seg[ts:next_start])
-                        outcome = note_outcome(seg[ts:te], _sentence_at(seg, ts), q.group(0) if q else None)
+                        sentence = _sentence_at(seg, ts)
+                        outcome = note_outcome(seg[ts:te], sentence, q.group(0) if q else None)
                         if outcome == "other" and _WEAK_ANSWER.search(seg[ts:te]):
                             continue  # "Stalin's telegram of October 2", "Stalin proposed …": no answer stated
                         if date and letter_date and date < letter_date:
                             continue  # an answer cannot precede the letter: the note speaks of something else
                         if any(t[2] == "decision" for t in triggers[k + 1:]) and not before:
                             date = None  # "…with Stalin's amendment were approved by the PB on …": the PB's date
-                        L.response = Response(outcome, fn.line, "footnote", (q.group(1) if q else
-                                              _clean(_sentence_at(seg, ts))), date, tm.hhmm if tm else None,
+                        L.response = Response(outcome, fn.line, "footnote", q.group(1) if q else _clean(sentence), date, tm.hhmm if tm else None,
                                               self._place(pm.group("p")) if pm else None,
                                               own_ref if own_ref and own_ref.fond != "17" else None, fn.line)
                     elif kind == "decision":
@@ -896,6 +884,24 @@ class PageParser:
             for name in _unknown_names(t, self.auth):
                 self.warn(n, f"name {name!r} is not in the authority file; added as provisional")
                 add(n, name, "person/" + slug(name), "person", True, name)
+
+
+@lru_cache(maxsize=256)
+def _response_patterns(recips: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """What a note says when the recipients answer: compiled once per set of recipients."""
+    rn = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
+    return (
+        re.compile(r"\b" + rn + r"\s+(?:also\s+|then\s+)?(?:agreed|agrees|consented|approved|replied|answered|responded|"
+                   r"wrote|objected|abstained|rejected|refused|declined|voted|did\s+not\s+agree|disagreed|"
+                   r"did\s+not\s+object|gave\s+(?:his\s+)?consent|proposed|suggested|corrected|amended|edited|"
+                   r"made\s+(?:amendments|corrections)|sent\s+(?:a|his)\s+(?:reply|answer)|telegraphed|imposed|"
+                   r"put\s+a\s+resolution|wrote\s+a\s+resolution|informed|sent\s+a\s+telegram|"
+                   r"cabled|wired)\b"),
+        re.compile(r"\b" + rn + r"['’]s\s+(?:amendment|amendments|corrections|edits|editing|consent|approval|reply|"
+                   r"answer|resolution|response|agreement|objection|additions|note|notes|mark|inscription|"
+                   r"telegram|ciphered\s+telegram|cipher|encryption|verdict)\b"),
+        re.compile(r"\b(?:amended|corrected|edited|approved|signed|agreed|supported|sanctioned|rejected)\s+(?:to\s+)?by\s+" + rn + r"\b"),
+    )
 
 
 PUBLICATION_PAREN = re.compile(r"\(\s*[Ss]ee\b[^()]*\)")
