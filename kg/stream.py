@@ -10,12 +10,14 @@ the sizes of its parts, which each process copies into place. The output is byte
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -51,9 +53,9 @@ class _Chunk:
 
 
 class ShardedBuild:
-    """A build whose pages stay, parsed, in one worker process per core until their graph is written.
+    """A build whose pages stay with the worker process (one per core) that parsed them until their graph is written.
 
-    Each worker parses a contiguous share of the pages (in graph order) and keeps them; only a digest of each
+    Each worker parses a contiguous share of the pages (in graph order) and keeps them on disk; only a digest of each
     page (its letters without their text) comes back, enough to join replies across pages, name the letters
     and count. The joins go back to the workers, which then emit and write their pages in chunks.
 
@@ -183,31 +185,49 @@ def _digest(page: Page) -> Page:
 
 
 def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str], encoding, keep_text) -> None:
-    pages = []
+    # The parsed pages wait on disk, not in memory, until the joins come back: a worker's memory then holds
+    # one page at a time here, one chunk at a time when writing, however many pages its share has.
+    # The file is unlinked at once, so it goes with the worker however the build ends.
+    try:
+        spill = tempfile.TemporaryFile(prefix="kg-pages-")
+    except OSError as e:
+        raise _spill_error(e) from None
     for path in paths:
         page = B.read_page(path, _STATE["auth"], encoding, names[path], keep_text)
-        pages.append(page)
+        try:
+            pickle.dump(page, spill, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as e:
+            raise _spill_error(e) from None
         report((path, page if keep_text else _digest(page)))
-    state["pages"] = pages
+    state["spill"] = (spill, len(paths))
+
+
+def _spill_error(e: OSError) -> KgError:
+    return KgError(f"cannot keep the parsed pages in the temporary folder: {e.strerror or e}",
+                   file=tempfile.gettempdir(), hint="set TMPDIR to a writable folder with room")
+
+
+def _spilled(state: dict, links: dict) -> Iterator[Page]:
+    """The worker's pages read back from disk one by one, with the joins across pages applied."""
+    spill, count = state.pop("spill")
+    with spill:
+        spill.seek(0)
+        for _ in range(count):
+            page = pickle.load(spill)
+            for L in page.letters:
+                link = links.get((L.source, L.line))
+                if link:
+                    L.replies_to = list(link[0])
+                    if link[1] is not None:
+                        L.response = link[1]
+            yield page
 
 
 def _shard_write(state: dict, report, links: dict, the_plan: B.Plan, parts: Path, shard: int) -> list[_Chunk]:
-    pages = state.pop("pages")
-    for page in pages:
-        for L in page.letters:
-            link = links.get((L.source, L.line))
-            if link:
-                L.replies_to = list(link[0])
-                if link[1] is not None:
-                    L.response = link[1]
-    # Chunks in graph order, a graph never split between two.
-    chunks = _whole_graphs([pages[k:k + PAGES_PER_CHUNK] for k in range(0, len(pages), PAGES_PER_CHUNK)])
-    del pages
     done = []
-    for k in range(len(chunks)):
+    for k, chunk in enumerate(_chunks(_spilled(state, links))):
         em = B.Emitter(_STATE["auth"])
-        B.emit_pages(em, chunks[k], the_plan)
-        chunks[k] = None  # its pages are done with: free them
+        B.emit_pages(em, chunk, the_plan)
         graphs = em.sorted_graphs()
         name = f"{shard:03d}-{k:06d}"
         _write_parts(graphs, parts, name)
@@ -275,14 +295,16 @@ def _shard_union(state: dict, report, ranges: list[int], bounds: list[bytes], ru
     return count
 
 
-def _whole_graphs(chunks: list[list[Page]]) -> list[list[Page]]:
-    out: list[list[Page]] = []
-    for chunk in chunks:
-        if out and str(B.source_iri(out[-1][-1].source)) == str(B.source_iri(chunk[0].source)):
-            out[-1].extend(chunk)
-        else:
-            out.append(list(chunk))
-    return out
+def _chunks(pages: Iterable[Page]) -> Iterator[list[Page]]:
+    """Pages (in graph order) in chunks of about PAGES_PER_CHUNK, a graph never split between two."""
+    chunk: list[Page] = []
+    for page in pages:
+        if len(chunk) >= PAGES_PER_CHUNK and B.source_iri(page.source) != B.source_iri(chunk[-1].source):
+            yield chunk
+            chunk = []
+        chunk.append(page)
+    if chunk:
+        yield chunk
 
 
 def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:

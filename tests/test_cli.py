@@ -276,3 +276,17 @@ def test_output_folder_that_cannot_be_written_is_an_error_not_a_traceback(runner
     r = runner.invoke(cli, ["build", str(SEED), "--out", str(blocked / "out")])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "cannot write the graph" in r.stderr and "file" in r.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_temporary_folder_that_cannot_hold_the_parsed_pages_is_an_error_not_a_traceback(runner, tmp_path,
+                                                                                       monkeypatch, jobs):
+    import tempfile
+
+    other = tmp_path / "001_other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    # Parsed pages wait in the temporary folder until their graph is written.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    r = runner.invoke(cli, ["build", str(SEED), str(other), "--jobs", jobs, "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "cannot keep the parsed pages in the temporary folder" in r.stderr and "TMPDIR" in r.stderr
