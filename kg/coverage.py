@@ -3,29 +3,36 @@ from __future__ import annotations
 
 import csv
 import json
+from bisect import bisect_right
 from pathlib import Path
 
 from .errors import CoverageError
 from .records import Page
 
 COLUMNS = ("file", "line", "role", "letter", "note", "text")
+UNCLEAR = "not understood"
 
 
 def rows(pages: list[Page]) -> list[dict]:
     """One row per non-blank line: its role (heading, archive, body, footnote …) or "not understood"."""
     out = []
     for page in pages:
-        spans = [(L.line, L.end_line) for L in page.letters]
+        starts = [L.line for L in page.letters]  # letters follow one another down the page
         for n in page.nonblank:
-            letter = next((a for a, b in spans if a <= n <= b), None)
-            role = page.roles.get(n)
-            note = page.unclear.get(n, "" if role else "no part of the parser claimed this line")
-            out.append({
-                "file": page.source, "line": n,
-                "role": "not understood" if (n in page.unclear or role is None) else role,
-                "letter": letter or "", "note": note, "text": page.lines[n - 1].strip()[:200],
-            })
+            k = bisect_right(starts, n) - 1
+            letter = starts[k] if k >= 0 and n <= page.letters[k].end_line else ""
+            role, note = _status(page, n)
+            out.append({"file": page.source, "line": n, "role": role, "letter": letter, "note": note,
+                        "text": page.lines[n - 1].strip()[:200]})
     return out
+
+
+def _status(page: Page, n: int) -> tuple[str, str]:
+    """What line n of the page became, and why not where it was not understood."""
+    role = page.roles.get(n)
+    if n in page.unclear or role is None:
+        return UNCLEAR, page.unclear.get(n, "no part of the parser claimed this line")
+    return role, ""
 
 
 def totals(pages: list[Page]) -> tuple[int, int]:
@@ -54,8 +61,9 @@ def write_report(pages: list[Page], path: Path) -> Path:
 
 def require_full(pages: list[Page]) -> None:
     """For --strict: fail on the first line no part of the parser understood."""
-    bad = [r for r in rows(pages) if r["role"] == "not understood"]
+    bad = [(page.source, n, note) for page in pages for n in page.nonblank
+           for role, note in [_status(page, n)] if role == UNCLEAR]
     if bad:
-        first = bad[0]
-        raise CoverageError(f"{len(bad)} line(s) not understood, the first: {first['note']}", file=first["file"],
-                            line=first["line"], hint="see --report FILE for every line, or build without --strict")
+        file, line, note = bad[0]
+        raise CoverageError(f"{len(bad)} line(s) not understood, the first: {note}", file=file, line=line,
+                            hint="see --report FILE for every line, or build without --strict")

@@ -107,10 +107,13 @@ def _label(node: str, kind: str, corpus: Corpus) -> str:
     return node
 
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _short_date(date: str | None) -> str:
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date or "")
-    return f"{int(m[3])} {months[int(m[2]) - 1]} {m[1]}" if m else (date or "")
+    m = _ISO_DATE.fullmatch(date or "")
+    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}" if m else (date or "")
 
 
 def page_data(corpus: Corpus, views: dict[str, View], initial: str, source_name: str) -> dict:

@@ -118,7 +118,7 @@ def _document(items, ctx: dict):
     """
     yield document_head(ctx)
     for k, item in enumerate(items):
-        yield ("\n  " if k == 0 else ",\n  ") + _item(item)
+        yield item_separator(k == 0) + _item(item)
     yield document_tail()
 
 
@@ -126,6 +126,11 @@ def document_head(ctx: dict | None = None) -> str:
     """The JSON-LD document up to its first item."""
     head = json.dumps({"@context": context() if ctx is None else ctx}, ensure_ascii=False, indent=1)
     return head[:head.rindex("\n}")] + ',\n "@graph": ['
+
+
+def item_separator(first: bool) -> str:
+    """What stands before an item of the document's @graph."""
+    return "\n  " if first else ",\n  "
 
 
 def document_tail() -> str:
@@ -136,7 +141,7 @@ def document_tail() -> str:
 def jsonld_items(graphs) -> str:
     """Named graphs of N-Quads terms as the document's items, joined as the document joins them."""
     short, known = _compactor(context()), {}
-    return ",\n  ".join(_graph_item(g[1:-1], triples, short, known) for g, triples in graphs.items())
+    return item_separator(False).join(_graph_item(g[1:-1], triples, short, known) for g, triples in graphs.items())
 
 
 def _item(item: dict) -> str:

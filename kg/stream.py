@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from . import build as B
 from .authority import Authority
 from .errors import KgError
-from .export import PREFIXES, document_head, document_tail, jsonld_items
+from .export import PREFIXES, document_head, document_tail, item_separator, jsonld_items
 from .parallel import gather, start_workers
 from .parse import link_replies
 from .records import Page, Warning_
@@ -361,7 +361,7 @@ def _join(done: list[_Chunk], shards: list, auth: Authority, the_plan: B.Plan, o
         nq.part(parts / f"{name}.nq", owner)
         trig.part(parts / f"{name}.trig", owner)
         if (parts / f"{name}.jsonld").stat().st_size:
-            jld.text(b"\n  " if len(jld.copies) == 0 else b",\n  ")
+            jld.text(item_separator(not jld.copies).encode("utf-8"))
             jld.part(parts / f"{name}.jsonld", owner)
     jld.text(document_tail().encode("utf-8"))
     copies = _create(nq, trig, jld)
