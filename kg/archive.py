@@ -18,18 +18,23 @@ _SHEETS = re.compile(
 _SPLIT_MORE = re.compile(r"(?<=[.;])\s+(?=(?:" + _ARCHIVE_NAME + r"\.?\s+)?F\s*\.\s*\d)")
 
 _HAS_UNIT = re.compile(r"\b(?:D|L|LL|Ll)\s*\.\s*\d")
+_REF_SEPARATOR = re.compile(r";\s*")
+_SPACES = re.compile(r"\s+")
+_SHEET_DASH = re.compile(r"\s*[-—–]\s*")
+_SHEET_COMMA = re.compile(r"\s*,\s*")
+_SHEET_AND = re.compile(r"\s+and\s+")
 
 LEVELS = ("archive", "fond", "opis", "delo", "sheets")
 
 
 def normalise_sheets(v: str) -> str:
-    v = re.sub(r"\s*[-—–]\s*", "–", v.strip())
-    v = re.sub(r"\s*,\s*", ", ", v)
-    v = re.sub(r"\s+and\s+", ", ", v)
+    v = _SHEET_DASH.sub("–", v.strip())
+    v = _SHEET_COMMA.sub(", ", v)
+    v = _SHEET_AND.sub(", ", v)
     return v.rstrip(".").strip()
 
 
-def parse_ref(text: str, line: int, previous: ArchiveRef | None, default_archive: str | None = None) -> ArchiveRef | None:
+def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef | None:
     """One reference; `Ibid.` and a reference without an archive name take the rest from the previous one."""
     seg = text.strip().strip(";").strip()
     if not seg:
@@ -41,7 +46,7 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None, default_archive
         rest = rest[ibid.end():]
     m = _ARCHIVE_AT_START.match(rest)
     if m and m.group("a") not in ("Ibid", "Personal", "See", "For", "The"):
-        ref.archive = re.sub(r"\s+", " ", m.group("a"))
+        ref.archive = _SPACES.sub(" ", m.group("a"))
         rest = rest[m.end():]
     end = 0
     for level, rx in (("fond", _FOND), ("opis", _OPIS), ("delo", _DELO), ("sheets", _SHEETS)):
@@ -72,7 +77,7 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None, default_archive
     if ibid or not ref.archive:
         _inherit(ref, previous, full=bool(ibid))
     if not ref.archive:
-        ref.archive = default_archive
+        ref.archive = previous.archive if previous else None
     return ref
 
 
@@ -93,7 +98,7 @@ def _inherit(ref: ArchiveRef, prev: ArchiveRef | None, full: bool) -> None:
 def split_refs(text: str) -> list[str]:
     """The references of an archive line: separated by `;`, or by `. ` before a new `F.`."""
     out = []
-    for part in re.split(r";\s*", text):
+    for part in _REF_SEPARATOR.split(text):
         start = 0
         for m in _SPLIT_MORE.finditer(part):
             # Split only where the text before already holds a whole reference ("Ibid. F. 17" is one).
@@ -108,7 +113,7 @@ def parse_archive_line(text: str, line: int, previous: ArchiveRef | None = None)
     refs: list[ArchiveRef] = []
     prev = previous
     for seg in split_refs(text):
-        ref = parse_ref(seg, line, prev, default_archive=prev.archive if prev else None)
+        ref = parse_ref(seg, line, prev)
         if ref is None:
             continue
         refs.append(ref)

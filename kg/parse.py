@@ -88,7 +88,11 @@ def split_lines(text: str) -> list[str]:
 # Line shapes
 
 NAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][A-Za-z'’]+(?:-[A-Z][A-Za-z'’]+)?"
+_NAME = re.compile(NAME)
 _NAME_FULL = re.compile(r"^" + NAME + r"$")
+_INITIALS_AND_FAMILY = re.compile(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$")
+_LEADING_INITIALS = re.compile(r"^(?:[A-Z]\.\s?)+")
+_SPACES = re.compile(r"\s+")
 _HEADING_SPLIT = re.compile(r"\s+(?:to|To|[-–—])\s+")
 RUN_TOGETHER = re.compile(r"^(?P<h>.+?(?:1[89]\d\d|\]))\s*[.;,]?\s*(?P<rest>(?:A\s+)?[Ss]ource\s*:.*|Archives?\s*:.*)$")
 ARCHIVE_LINE = re.compile(r"^\s*Archives?\s*[:.;]\s*(?P<body>.*)$")
@@ -136,26 +140,54 @@ REPLY_CITE = re.compile(
     r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)")
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
 GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")
+_ADDRESS_LEAD = re.compile(r"^(?:T\.|Tov\.|Comrade|To\b|Dear\b|[A-Z][a-z]+\.\s)")
+_ADDRESS_WORDS = re.compile(r"\b(?:Central Committee|CC|Tov\.|Comrade)\b")
+_TO_PERSON = re.compile(r"^(?:T\.|T\[\w*\]|To)\s")
+_NOT_ADDRESS_WORDS = re.compile(r"\b(?:ask|we|I|please)\b", re.I)
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.\"”])")
+_PLACE_WORDS = re.compile(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)")
+_SPACE_BEFORE_CAPITAL = re.compile(r"(?<=\w)[ ](?=[A-Z])")
+_SPACE_AFTER_STOP = re.compile(r"(?<=[.!])\s+")
+_SPACE_AFTER_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_NAME_LIST_PUNCT = re.compile(r"[.,;]")
+_DIGIT = re.compile(r"\d")
+_NUMBER_LEAD = re.compile(r"^\s*(?:No|Nr|N\.|#)")
+_SECRETARY_NO = re.compile(r"^\s*(?:No|Nr|N|#)\.?\s*(?P<no>\d+[\w/]*)")
+_YOURS = re.compile(r"^(?:Yours?|Your)\s+")
+_RANGE_END = re.compile(r"\s*[-–]\s*(\d{1,5})\b")
 
 # Stalin decides; a letter of his asks something only when it asks the addressee's opinion.
 DECIDER = "person/stalin"
+
+
+def _either(*alternatives: str) -> str:
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+# Other letters ask in the same words as Stalin's, for consent, a decision or an answer as well as an opinion.
+_LET_KNOW_YOUR = r"\blet\s+(?:us|me)\s+know\s+your\s+"
+_LET_KNOW_OPINION = ("opinion", "view", "views")
+_SEND_YOUR = r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+"
+_SEND_OPINION = ("opinion", r"views?")
+_OPINION_QUESTIONS = (r"what\s+do\s+you\s+think", r"do\s+you\s+agree", r"are\s+you\s+(?:for|against)\b")
+_TELL_OPINION = r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)"
 OPINION_PATTERNS = [re.compile(p, re.I) for p in (
-    r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views)",
-    r"\b(?:what\s+do\s+you\s+think|do\s+you\s+agree|are\s+you\s+(?:for|against)\b)",
-    r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?)",
-    r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)",
+    _LET_KNOW_YOUR + _either(*_LET_KNOW_OPINION),
+    r"\b" + _either(*_OPINION_QUESTIONS),
+    _SEND_YOUR + _either(*_SEND_OPINION),
+    _TELL_OPINION,
 )]
 REQUEST_PATTERNS = [re.compile(p, re.I) for p in (
-    r"\blet\s+(?:us|me)\s+know\s+your\s+(?:opinion|view|views|decision|answer|consent|reply|instructions)",
+    _LET_KNOW_YOUR + _either(*_LET_KNOW_OPINION, "decision", "answer", "consent", "reply", "instructions"),
     r"\b(?:please|kindly)\b[^.?!]{0,60}\b(?:opinion|views?|consent|answer|reply|decision|instructions?|directives?|agreement|approval|sanction)\b",
     r"\b(?:ask|asking|request|requesting|beg)\s+(?:for\s+)?(?:you|your)\b[^.?!]{0,80}\b(?:opinion|consent|approv\w*|agree\w*|sanction|permission|decision|introduce|allow|authori[sz]e|confirm|instruct\w*|answer|reply|views?|telegraph|wire)",
     r"\b(?:we|I)\s+(?:kindly\s+)?ask\s+(?:you|for)\b",
     r"\b(?:ask|request|await|awaiting|waiting\s+for|expect)\w*\s+(?:for\s+)?your\s+(?:consent|approval|sanction|agreement|opinion|instructions|reply|answer|decision|directives?)",
-    r"\b(?:do\s+you\s+(?:agree|object|mind)|what\s+do\s+you\s+think|are\s+you\s+(?:for|against)\b|is\s+it\s+possible\s+to\s+agree)",
-    r"\b(?:provide|give|send|share|telegraph|wire)\s+(?:us\s+|me\s+)?your\s+(?:opinion|views?|consent|answer|instructions|decision)",
+    r"\b" + _either(*_OPINION_QUESTIONS, r"do\s+you\s+(?:object|mind)", r"is\s+it\s+possible\s+to\s+agree"),
+    _SEND_YOUR + _either(*_SEND_OPINION, "consent", "answer", "instructions", "decision"),
     r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
     r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
-    r"\btell\s+(?:us|me)\s+(?:your\s+)?(?:opinion|views?|what\s+you\s+think)",
+    _TELL_OPINION,
     r"\b(?:we|I)\s+ask\s+for\s+(?:instructions|directives|permission|consent|sanction|approval)",
     r"\bwhat\s+is\s+your\s+opinion|\byour\s+opinion\s*\?|\bdo\s+you\s+have\s+(?:any\s+)?objections|"
     r"\bif\s+you\s+do\s+not\s+object|\bplease,?\s+approve",
@@ -261,10 +293,11 @@ class Heading:
 
 
 _HEADING_TAIL = re.compile(r"(1[89]\d\d\]?)\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$")
+_HEADING_NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 
 
 def _names(text: str) -> list[str] | None:
-    parts = [p.strip(" .") for p in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", text.strip()) if p.strip(" .")]
+    parts = [p.strip(" .") for p in _HEADING_NAME_SEPARATOR.split(text.strip()) if p.strip(" .")]
     if not parts or not all(_NAME_FULL.match(p) for p in parts):
         return None
     return parts
@@ -360,7 +393,7 @@ class PageParser:
             return True
         keys = {m.entry.key for m in self.auth.find(line[:80]) if m.entry.kind == "person"}
         recipients = {e.key for n in h.recipients if (e := self.auth.lookup(n.split()[-1], kind="person"))}
-        return bool(keys & recipients) and bool(re.match(r"^(?:T\.|Tov\.|Comrade|To\b|Dear\b|[A-Z][a-z]+\.\s)", line))
+        return bool(keys & recipients) and bool(_ADDRESS_LEAD.match(line))
 
     # -- one letter -----------------------------------------------------------------------------------------------
 
@@ -398,14 +431,14 @@ class PageParser:
                 if not L.archive_refs:
                     self.not_understood(n, "archive line names no archive, fond, file or sheet")
             elif m := FORM_LINE.match(t):
-                form = FORMS[re.sub(r"\s+", " ", m.group("f").lower())]
+                form = FORMS[_SPACES.sub(" ", m.group("f").lower())]
                 if L.form and L.form != form:
                     self.warn(n, f"second form {form!r} after {L.form!r}; keeping the first")
                 else:
                     L.form, L.form_line = form, n
                 self.roles[n] = "form"
             elif m := HANDLING.match(t):
-                L.handling.append(re.sub(r"\s+([.\"”])", r"\1", m.group("h").strip()))
+                L.handling.append(_SPACE_BEFORE_STOP.sub(r"\1", m.group("h").strip()))
                 self.roles[n] = "handling"
             elif m := FROM_LINE.match(t):
                 L.transmission = self._transmission(t, n, L.date)
@@ -486,8 +519,7 @@ class PageParser:
         return L
 
     def _person_key(self, name: str, line: int) -> str:
-        m = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
-        initials, family = (m.group(1).strip(), m.group(2)) if m else (None, name)
+        initials, family = _split_initials(name)
         entry = self.auth.lookup(family, initials, kind="person")
         if entry is None:
             self.warn(line, f"person {name!r} is not in the authority file; added as provisional")
@@ -497,10 +529,10 @@ class PageParser:
     def _transmission(self, text: str, line: int, anchor: str | None, sent: bool = False) -> Transmission:
         rest = (SENT_LINE if sent else FROM_LINE).match(text).group("rest")
         tx = Transmission(line, text)
-        pm = None if sent else re.match(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)", rest)
+        pm = None if sent else _PLACE_WORDS.match(rest)
         if pm:
             words = []
-            for w in re.split(r"(?<=\w)[ ](?=[A-Z])", pm.group("p")):
+            for w in _SPACE_BEFORE_CAPITAL.split(pm.group("p")):
                 if w.rstrip(".").lower() in D.MONTHS or w in ("In", "No", "Vkh", "Inc"):
                     break
                 words.append(w)
@@ -516,7 +548,7 @@ class PageParser:
         tm = D.find_time(rest, bare=True)
         tx.time = tm.hhmm if tm else None
         inc = INCOMING.search(rest)
-        tx.incoming_no = re.sub(r"\s+", "", inc.group("n")) if inc else None
+        tx.incoming_no = _squeeze(inc.group("n")) if inc else None
         if tx.time is None:
             self.warn(line, "transmission line gives no clock time")
         return tx
@@ -531,16 +563,16 @@ class PageParser:
             return False
         if GREETING_LINE.match(t):
             return True
-        pieces = [p for p in re.split(r"(?<=[.!])\s+", t) if p.strip()]
+        pieces = [p for p in _SPACE_AFTER_STOP.split(t) if p.strip()]
         if not pieces or any(len(p.split()) > 9 for p in pieces):
             return False
         found = self.auth.find(t)
         keys = {m.entry.key for m in found}
         if keys & set(L.recipient_keys):
             return True
-        if re.search(r"\b(?:Central Committee|CC|Tov\.|Comrade)\b", t):
+        if _ADDRESS_WORDS.search(t):
             return True
-        if re.match(r"^(?:T\.|T\[\w*\]|To)\s", t) and any(m.entry.kind == "person" for m in found):
+        if _TO_PERSON.match(t) and any(m.entry.kind == "person" for m in found):
             return True  # "T. Kaganovich." even where the heading names the wrong correspondent
         first = pieces[0].rstrip(".")
         e = self.auth.lookup(first, kind="place")
@@ -548,10 +580,10 @@ class PageParser:
 
     def _names_only(self, t: str, L: Letter) -> bool:
         """A short line of recipients' names: the second line of an address."""
-        if len(t) > 80 or not all(len(p.split()) <= 4 for p in re.split(r"[.,;]", t)):
+        if len(t) > 80 or not all(len(p.split()) <= 4 for p in _NAME_LIST_PUNCT.split(t)):
             return False
         keys = {m.entry.key for m in self.auth.find(t)}
-        return bool(keys & set(L.recipient_keys)) and not re.search(r"\b(?:ask|we|I|please)\b", t, re.I)
+        return bool(keys & set(L.recipient_keys)) and not _NOT_ADDRESS_WORDS.search(t)
 
     def _peel_tail(self, body: list[tuple[int, str]], L: Letter) -> list[tuple[int, str]]:
         """Take the secretary's number and date lines and the signature off the end of the body."""
@@ -562,12 +594,12 @@ class PageParser:
             if CIPHER_HP.fullmatch(bare) or CIPHER_SH.fullmatch(bare + "."):
                 # A cipher number on a line of its own, after or before the signature.
                 for m in list(CIPHER_HP.finditer(bare)) + list(CIPHER_SH.finditer(bare + ".")):
-                    L.cipher_nos += [re.sub(r"\s+", "", x) for x in m.group("n").split(",")]
+                    L.cipher_nos += [_squeeze(x) for x in m.group("n").split(",")]
                 self.roles[n] = "number"
                 body.pop()
                 continue
-            if len(t) <= 60 and SECRETARY_LINE.fullmatch(t) and re.search(r"\d", t) and (
-                    re.match(r"^\s*(?:No|Nr|N\.|#)", t) or D.parse_roman_date(t, L.date)[0]):
+            if len(t) <= 60 and SECRETARY_LINE.fullmatch(t) and _DIGIT.search(t) and (
+                    _NUMBER_LEAD.match(t) or D.parse_roman_date(t, L.date)[0]):
                 self._secretary(L, n, t)
                 body.pop()
                 continue
@@ -602,7 +634,7 @@ class PageParser:
         return body
 
     def _secretary(self, L: Letter, n: int, t: str) -> None:
-        m = re.match(r"^\s*(?:No|Nr|N|#)\.?\s*(?P<no>\d+[\w/]*)", t)
+        m = _SECRETARY_NO.match(t)
         if m and "/" in m.group("no"):
             L.cipher_nos.append(m.group("no"))  # "No. 2860/sh": the cipher office's number, not the secretary's
         elif m:
@@ -618,7 +650,7 @@ class PageParser:
 
     def _signature(self, t: str, L: Letter) -> str | None:
         """The signature at the end of a line: names of persons, perhaps after a closing greeting."""
-        pieces = re.split(r"(?<=[.!?])\s+", t)
+        pieces = _SPACE_AFTER_SENTENCE.split(t)
         for k in range(len(pieces)):
             head, tail = " ".join(pieces[:k]), " ".join(pieces[k:])
             if k and not head.endswith((".", "!", "?", "”", "\"")):
@@ -639,11 +671,10 @@ class PageParser:
         m = SIG_NAMES.fullmatch(text.strip())
         if not m:
             return None
-        names = re.findall(NAME, re.sub(r"^(?:Yours?|Your)\s+", "", m.group("sig")))
+        names = _NAME.findall(_YOURS.sub("", m.group("sig")))
         keys = []
         for name in names:
-            mm = re.match(r"^((?:[A-Z]\.\s?){1,3})\s*(.+)$", name)
-            family = mm.group(2) if mm else name
+            family = _split_initials(name)[1]
             e = self.auth.lookup(family, kind="person")
             if e is None and family not in L.authors:
                 return None
@@ -667,11 +698,11 @@ class PageParser:
         for t in texts:
             for m in CIPHER_HP.finditer(t):
                 L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
-                if (r := re.match(r"\s*[-–]\s*(\d{1,5})\b", t[m.end():])) and int(r.group(1)) - int(L.cipher_nos[-1]) in range(1, 20):
+                if (r := _RANGE_END.match(t[m.end():])) and int(r.group(1)) - int(L.cipher_nos[-1]) in range(1, 20):
                     # "HP 118-120": every number of the range
                     L.cipher_nos += [str(x) for x in range(int(L.cipher_nos[-1]) + 1, int(r.group(1)) + 1)]
             for m in CIPHER_SH.finditer(t):
-                L.cipher_nos.append(re.sub(r"\s+", "", m.group("n")))
+                L.cipher_nos.append(_squeeze(m.group("n")))
         L.cipher_nos = list(dict.fromkeys(L.cipher_nos))
 
     def _request(self, L: Letter) -> None:
@@ -693,7 +724,7 @@ class PageParser:
     def _replies(self, L: Letter) -> None:
         for n, t in L.body:
             for m in REPLY_CITE.finditer(t):
-                no = re.sub(r"\s+", "", m.group("n"))
+                no = _squeeze(m.group("n"))
                 L.cited_numbers.append((n, no))
                 # Each cited number has its own answer: "Your 121 - I agree. Your 122 - I object."
                 after = t[m.end():].lstrip(" .:-–—")
@@ -734,11 +765,10 @@ class PageParser:
             if not fn.number:
                 continue
             k = fn.number
-            rx = re.compile(r"(?:(?<=[^\s\d/.-])\s+|(?<=[A-Za-z]))" + k + r"(?=\s*[.,;:!?)]|\s*$)"
-                            r"|(?<=[,\]])\s*" + k + r"(?=\s+[a-z])")
             if L.secretary_marker and k == L.secretary_marker[1]:
                 fn.marker_line = L.secretary_marker[0]
                 continue
+            rx = _marker_pattern(k)
             fn.marker_line = next((n for n, t in lines if t and rx.search(t)), None)
 
     def _statements(self, L: Letter) -> None:
@@ -813,7 +843,7 @@ class PageParser:
                             continue
                         # The wording starts with the sentence that dates the decision (or names it).
                         wstart = dm.start if dm and dm.start < ts else ts
-                        wording = _clean(PUBLICATION_PAREN.sub("", seg[_sentence_start(seg, wstart):]))
+                        wording = _clean(PUBLICATION_PAREN.sub("", seg[_sentence_span(seg, wstart)[0]:]))
                         if any(d.date == date and d.line == fn.line and d.wording == wording
                                for d in L.decisions):
                             continue
@@ -832,12 +862,12 @@ class PageParser:
                                                       date or anchor, tm.hhmm if tm else None)
                     elif kind == "forward":
                         m = FORWARDED.search(seg, ts)
-                        L.forwarded_no = re.sub(r"\s+", "", m.group("no"))
+                        L.forwarded_no = _squeeze(m.group("no"))
                         who = [x for x in self.auth.find(seg[:ts]) if x.entry.kind == "person"]
                         L.forwarded_by = who[-1].entry.key if who else None
                     elif kind == "noted":
                         m = NOTED_DOC.match(seg, ts)
-                        e = self.auth.lookup(re.sub(r"^(?:[A-Z]\.\s?)+", "", m.group("who")), kind="person")
+                        e = self.auth.lookup(_strip_initials(m.group("who")), kind="person")
                         L.noted.append(NotedDocument(fn.line, _clean(seg), e.key if e else None, date,
                                                      own_ref if own_ref and own_ref.fond else None))
                     if date and kind in ("response", "decision", "dispatch"):
@@ -886,6 +916,13 @@ class PageParser:
                 add(n, name, "person/" + slug(name), "person", True, name)
 
 
+@lru_cache(maxsize=128)
+def _marker_pattern(number: str) -> re.Pattern:
+    """A note's marker in the letter's text: its number just after a word, before punctuation or the line's end."""
+    return re.compile(r"(?:(?<=[^\s\d/.-])\s+|(?<=[A-Za-z]))" + number + r"(?=\s*[.,;:!?)]|\s*$)"
+                      r"|(?<=[,\]])\s*" + number + r"(?=\s+[a-z])")
+
+
 @lru_cache(maxsize=256)
 def _response_patterns(recips: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     """What a note says when the recipients answer: compiled once per set of recipients."""
@@ -909,6 +946,8 @@ _SURNAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _TITLE_WORDS = re.compile(
     r"\b(?:Comrades?|comrades?|Tov\.|tov\.|T\.\s?[Tt]\.|Tt\.|T\.)\s+(?P<names>" + _SURNAME + r"(?:\s*,\s*" + _SURNAME + r")*)")
 _INITIALS_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}(?P<name>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
+_COMMA = re.compile(r"\s*,\s*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _NOT_NAMES = {
     "The", "This", "That", "These", "Those", "There", "Then", "In", "On", "At", "We", "It", "He", "She", "They", "I",
     "Ibid", "See", "For", "From", "To", "And", "But", "If", "As", "Of", "By", "With", "Your", "Yours", "Our", "All",
@@ -923,8 +962,8 @@ def _unknown_names(text: str, auth: Authority) -> list[str]:
     """Surnames the text marks as persons ("Comrade X", "A.B. X") that the authority file lacks."""
     out = []
     for m in _TITLE_WORDS.finditer(text):
-        for raw in re.split(r"\s*,\s*", m.group("names")):
-            name = re.sub(r"['’]s$", "", re.sub(r"^(?:[A-Z]\.\s?)+", "", raw).strip())
+        for raw in _COMMA.split(m.group("names")):
+            name = _POSSESSIVE.sub("", _strip_initials(raw).strip())
             if name and name not in _NOT_NAMES and not auth.lookup(name) and not D.MONTHS.get(name.lower()):
                 out.append(name)
     for m in _INITIALS_NAME.finditer(text):
@@ -933,7 +972,7 @@ def _unknown_names(text: str, auth: Authority) -> list[str]:
             out.append(name)
     # A list of names in which one is a known person, or two look like Russian surnames, names persons.
     for m in _NAME_LIST.finditer(text):
-        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group(0))
+        names = _NAME_LIST_SEPARATOR.split(m.group(0))
         known = [x for x in names if (e := auth.lookup(x)) is not None and e.kind == "person"]
         other = [x for x in names if auth.lookup(x) is None and x not in _NOT_NAMES and not D.MONTHS.get(x.lower())]
         if any(auth.lookup(x) is not None and auth.lookup(x).kind != "person" for x in names):
@@ -945,6 +984,7 @@ def _unknown_names(text: str, auth: Authority) -> list[str]:
 
 _NAME_LIST = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?(?:\s*,\s*[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)*(?:\s*,?\s+and\s+"
                         r"[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?|\s*,\s*[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)")
+_NAME_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _SURNAME_END = re.compile(r"(?:ov|ev|ova|eva|in|ina|sky|ski|skaya|enko|ko|ich|uk|yan|ian|dze|shvili|ikh|man|berg|stein)$")
 
 
@@ -965,6 +1005,7 @@ def _dedupe_triggers(triggers: list[tuple[int, int, str]]) -> list[tuple[int, in
     return out
 
 
+_SENTENCE_END = re.compile(r"[.!?][”\"»)]*\s+(?=[A-Z“\"«(\d])")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b[a-z]|\b(?:Tov|No|Nr|Op|On|Ll|pp|Pp|Vol|vol|St|Mr|Dr|Gen|Comp|Ibid|etc|cf|Art|p|S|T|t|ob|g|y|mil|thous))\.$")
 
 
@@ -972,7 +1013,7 @@ def _sentence_bounds(text: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, unless the dot ends an initial or an abbreviation."""
     starts = [0]
     depth, last = 0, 0
-    for m in re.finditer(r"[.!?][”\"»)]*\s+(?=[A-Z“\"«(\d])", text):
+    for m in _SENTENCE_END.finditer(text):
         depth += text.count("(", last, m.start()) - text.count(")", last, m.start())
         last = m.start()
         if text[m.start()] == "." and _ABBREV.search(text, max(0, m.start() - 12), m.start() + 1):
@@ -983,25 +1024,44 @@ def _sentence_bounds(text: str) -> list[int]:
     return starts
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    return max(s for s in _sentence_bounds(text) if s <= pos)
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Where the sentence that holds position `pos` starts and ends."""
+    starts = _sentence_bounds(text)
+    start = max(s for s in starts if s <= pos)
+    end = next((s for s in starts if s > pos), len(text))
+    return start, end
 
 
 def _sentence_at(text: str, pos: int) -> str:
     """The sentence that holds position `pos`."""
-    starts = _sentence_bounds(text)
-    start = max(s for s in starts if s <= pos)
-    later = [s for s in starts if s > pos]
-    end = later[0] if later else len(text)
+    start, end = _sentence_span(text, pos)
     return text[start:end].strip()
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" .;,")
+    return _SPACES.sub(" ", text).strip(" .;,")
+
+
+def _squeeze(text: str) -> str:
+    """The text without whitespace: "2860 / sh" and "2860/sh" are one number."""
+    return _SPACES.sub("", text)
+
+
+def _split_initials(name: str) -> tuple[str | None, str]:
+    """The initials ("A. I.", or None) and the family name of a written name."""
+    m = _INITIALS_AND_FAMILY.match(name)
+    return (m.group(1).strip(), m.group(2)) if m else (None, name)
+
+
+def _strip_initials(name: str) -> str:
+    return _LEADING_INITIALS.sub("", name)
+
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
+    s = _NON_SLUG.sub("-", text.lower().replace("’", "").replace("'", "")).strip("-")
     return s or hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
