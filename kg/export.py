@@ -76,7 +76,7 @@ def compact_iri(iri: str, namespaces: list[tuple[str, str]]) -> str:
 def compact_jsonld(expanded: list, ctx: dict) -> dict:
     """Expanded JSON-LD (as pyoxigraph writes it) in compact IRIs under the context; rdf:type as @type."""
     rdf_type = str(RDF.type)
-    short = _compactor(ctx)
+    short = compactor(ctx)
 
     def node(obj: dict) -> dict:
         out: dict = {}
@@ -140,7 +140,7 @@ def document_tail() -> str:
 
 def jsonld_items(graphs) -> str:
     """Named graphs of N-Quads terms as the document's items, joined as the document joins them."""
-    short, known = _compactor(context()), {}
+    short, known = compactor(context()), {}
     return item_separator(False).join(_graph_item(g[1:-1], triples, short, known) for g, triples in graphs.items())
 
 
@@ -172,9 +172,9 @@ def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "
     return written
 
 
-def _compactor(ctx: dict):
-    """compact_iri under the context, remembering the IRIs that repeat (up to a bound)."""
-    namespaces = sorted(ctx.items(), key=lambda kv: -len(kv[1]))
+def compactor(prefixes: dict[str, str]):
+    """compact_iri under a prefix table such as the context, remembering the IRIs that repeat (up to a bound)."""
+    namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
     cache: dict[str, str] = {}
 
     def short(iri: str) -> str:

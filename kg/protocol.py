@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import Result
+from .store import MEDIA_TYPES, Result
 
 # Media types offered for each query form, by preference; the first is the default.
 RESULT_TYPES = {
@@ -23,9 +23,9 @@ RESULT_TYPES = {
 }
 BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
 GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
+    MEDIA_TYPES["ttl"]: "ttl",
+    MEDIA_TYPES["nt"]: "nt",
+    MEDIA_TYPES["jsonld"]: "jsonld",
     "application/x-turtle": "ttl",
     "text/plain": "nt",
 }
@@ -34,9 +34,9 @@ CONTENT_TYPES = {
     "xml": "application/sparql-results+xml; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
+    "ttl": MEDIA_TYPES["ttl"] + "; charset=utf-8",
+    "nt": MEDIA_TYPES["nt"],
+    "jsonld": MEDIA_TYPES["jsonld"],
 }
 # Names a ?format= parameter may give (for links, where no Accept header can be set).
 FORMAT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",

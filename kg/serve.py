@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 DUMP_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WRITE_METHODS = ["POST", "PUT", "DELETE", "PATCH"]
+UPDATE_REFUSED = "This endpoint is read-only: SPARQL Update is refused."
 
 
 @dataclass
@@ -41,12 +42,13 @@ class Settings:
 
 @dataclass
 class Site:
-    """Everything prepared before the first request: the worker pool, the dumps and the VoID description."""
+    """Everything prepared before the first request: worker pool, dumps, query page and VoID description."""
 
     settings: Settings
     pool: QueryPool
     dumps: dict[str, Path]
-    void: list
+    void: dict[str, bytes]  # the description in each format it is offered in
+    page: str
     workdir: Path
     triples: int
     base_url: str
@@ -62,20 +64,13 @@ class Site:
 def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
     """graph.<ext> for every dump format (the build's own files beside the graph when there) and cmif.xml."""
     from .cmif import cmif
-    from .export import read_quads, serialize
+    from .export import read_quads, write
 
-    dumps: dict[str, Path] = {}
-    quads = None
-    for fmt in DUMP_FORMATS:
-        sibling = graph.with_suffix("." + fmt)
-        if sibling.is_file() and graph.stem == "graph":
-            dumps[f"graph.{fmt}"] = sibling
-            continue
-        quads = quads if quads is not None else read_quads(graph)
-        path = workdir / f"graph.{fmt}"
-        path.write_bytes(serialize(quads, fmt))
-        dumps[f"graph.{fmt}"] = path
-    quads = quads if quads is not None else read_quads(graph)
+    quads = read_quads(graph)
+    siblings = {fmt: graph.with_suffix("." + fmt) for fmt in DUMP_FORMATS} if graph.stem == "graph" else {}
+    dumps = {f"graph.{fmt}": path for fmt, path in siblings.items() if path.is_file()}
+    missing = [fmt for fmt in DUMP_FORMATS if f"graph.{fmt}" not in dumps]
+    dumps.update((path.name, path) for path in write(quads, workdir, missing))
     path = workdir / "cmif.xml"
     path.write_bytes(cmif(quads, url=base_url + "/data/cmif.xml")[0])
     dumps["cmif.xml"] = path
@@ -99,15 +94,28 @@ def prepare(settings: Settings) -> Site:
             store = OxigraphStore.memory(graph)
         dumps = _write_dumps(graph, workdir, base_url)
         triples = store.triple_count()
-        void = describe(store, base_url, dumps, triples)
+        void = _void_formats(describe(store, base_url, dumps, triples))
+        spec = StoreSpec(graph, settings.store_path, store.sha256)
         store.close()
         del store
-        pool = QueryPool(StoreSpec(graph, settings.store_path), size=settings.workers, timeout=settings.timeout,
-                         max_rows=settings.max_rows).start()
+        page = query_page(settings, dumps, triples)
+        pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout, max_rows=settings.max_rows).start()
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    return Site(settings, pool, dumps, void, workdir, triples, base_url)
+    return Site(settings, pool, dumps, void, page, workdir, triples, base_url)
+
+
+def _void_formats(description: list) -> dict[str, bytes]:
+    """The VoID description serialized in each format it is offered in."""
+    import pyoxigraph as ox
+
+    from .export import jsonld
+    from .void import PREFIXES
+
+    return {"ttl": ox.serialize(description, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
+            "nt": ox.serialize(description, format=ox.RdfFormat.N_TRIPLES),
+            "jsonld": jsonld(description)}
 
 
 # ---------------------------------------------------------------------------------------------- the SPARQL endpoint
@@ -126,7 +134,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
     fields = {k: list(v) for k, v in params.items()}
     if method == "POST":
         if ctype == "application/sparql-update":
-            return text_answer(403, "This endpoint is read-only: SPARQL Update is refused.")
+            return text_answer(403, UPDATE_REFUSED)
         if ctype == "application/sparql-query":
             fields.setdefault("query", []).append(body.decode("utf-8", "replace"))
         elif ctype == "application/x-www-form-urlencoded":
@@ -136,7 +144,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
             return text_answer(415, f"Unsupported Content-Type {ctype or '(none)'}: send the query as "
                                     "application/sparql-query or application/x-www-form-urlencoded.")
     if "update" in fields:
-        return text_answer(403, "This endpoint is read-only: SPARQL Update is refused.")
+        return text_answer(403, UPDATE_REFUSED)
     queries = fields.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         return text_answer(400, "Give exactly one SPARQL query in the 'query' parameter (or as an "
@@ -147,7 +155,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
     sparql = queries[0]
     form = query_form(sparql)
     if form == "update":
-        return text_answer(403, "This endpoint is read-only: SPARQL Update is refused.")
+        return text_answer(403, UPDATE_REFUSED)
     if uses_service(sparql) and not site.settings.allow_service:
         return text_answer(403, "SERVICE (federated query to another endpoint) is disabled on this server "
                                 "(kg serve --allow-service enables it).")
@@ -165,20 +173,20 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
 # ------------------------------------------------------------------------------------------------------- pages
 
 
-def query_page(site: Site) -> str:
+def query_page(settings: Settings, dumps: dict[str, Path], triples: int) -> str:
     """The query page: the query library one click away, results as a table, download links; all inline."""
     from .query import list_queries
 
     library = [{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()]
     page = (TEMPLATES / "sparql.html").read_text(encoding="utf-8")
-    dumps = "".join(f'<a href="/data/{html.escape(n)}">{html.escape(n)}</a> ' for n in sorted(site.dumps))
+    links = "".join(f'<a href="/data/{html.escape(n)}">{html.escape(n)}</a> ' for n in sorted(dumps))
     values = {
         "TITLE": "politburo-kg SPARQL",
-        "GRAPH": html.escape(site.settings.graph.name),
-        "TRIPLES": f"{site.triples:,}",
-        "TIMEOUT": f"{site.settings.timeout:g}",
-        "MAXROWS": f"{site.settings.max_rows:,}",
-        "DUMPS": dumps,
+        "GRAPH": html.escape(settings.graph.name),
+        "TRIPLES": f"{triples:,}",
+        "TIMEOUT": f"{settings.timeout:g}",
+        "MAXROWS": f"{settings.max_rows:,}",
+        "DUMPS": links,
         # "</" cannot end the script element early once escaped
         "LIBRARY": json.dumps(library, ensure_ascii=False).replace("</", "<\\/"),
     }
@@ -264,7 +272,7 @@ def app(site: Site):
         return respond(a)
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(query_page(site))
+        return HTMLResponse(site.page)
 
     async def explore(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
@@ -289,23 +297,13 @@ def app(site: Site):
                             content_disposition_type="inline")
 
     async def void(request: Request) -> Response:
-        import pyoxigraph as ox
-
         from .protocol import CONTENT_TYPES, negotiate
-        from .void import PREFIXES
 
         fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
         if fmt is None:
             return respond(text_answer(406, "The description is offered as text/turtle, application/n-triples "
                                             "and application/ld+json."))
-        if fmt == "jsonld":
-            from .export import jsonld
-
-            body = jsonld(site.void)
-        else:
-            rdf = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.N_TRIPLES
-            body = ox.serialize(site.void, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
-        return Response(body, media_type=CONTENT_TYPES[fmt])
+        return Response(site.void[fmt], media_type=CONTENT_TYPES[fmt])
 
     async def read_only(request: Request) -> Response:
         return respond(Answer(405, "text/plain; charset=utf-8",

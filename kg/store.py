@@ -14,11 +14,15 @@ import pyoxigraph as ox
 from .errors import GraphError, QueryError, StoreError
 
 STORE_KINDS = ("memory", "oxigraph")
-GRAPH_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+# The one table of RDF syntaxes by file extension: the media types of the dumps, the endpoint and its client
+# all derive from it, so that they cannot drift apart.
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
 }
+MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in RDF_FORMATS.items()}
+GRAPH_FORMATS = {**{"." + ext: fmt for ext, fmt in RDF_FORMATS.items()},
+                 ".json": ox.RdfFormat.JSON_LD, ".xml": ox.RdfFormat.RDF_XML}
 # Written into an on-disk store once loaded: which file it holds, so the next run skips the load.
 _MARKER = "kg-store.json"
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -34,11 +38,6 @@ class Result:
     rows: list[list[Term | None]]
     boolean: bool | None = None
     graph: list[ox.Triple] | None = None
-
-    @property
-    def form(self) -> str:
-        """select, ask or graph (CONSTRUCT and DESCRIBE)."""
-        return "ask" if self.boolean is not None else "graph" if self.graph is not None else "select"
 
 
 def graph_format(graph: Path) -> ox.RdfFormat:
@@ -112,28 +111,30 @@ class Store(ABC):
 class OxigraphStore(Store):
     """Oxigraph, in memory (loaded from the file each time) or on disk (loaded once, reopened after)."""
 
-    def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None):
+    def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None, sha256: str | None = None):
         self.store = store
         self.kind = kind
         self.path = path
+        self.sha256 = sha256  # of the graph file an on-disk store holds
 
     @classmethod
     def memory(cls, graph: Path) -> "OxigraphStore":
         return cls(load_memory(graph))
 
     @classmethod
-    def on_disk(cls, graph: Path, path: Path, read_only: bool = False) -> "OxigraphStore":
-        """The store in folder `path`, loaded from `graph` unless it already holds that file's contents."""
+    def on_disk(cls, graph: Path, path: Path, read_only: bool = False, sha256: str | None = None) -> "OxigraphStore":
+        """The store in folder `path`, loaded from `graph` (whose sha256 may be given) unless it already holds it."""
         graph, path = Path(graph), Path(path)
         fmt = graph_format(graph)
-        stamp = {"graph": str(graph.resolve()), "sha256": _sha256(graph), "format": fmt.name}
+        sha256 = sha256 or _sha256(graph)
+        stamp = {"graph": str(graph.resolve()), "sha256": sha256, "format": fmt.name}
         marker = path / _MARKER
         current = _read_marker(marker) == stamp
         if read_only:
             if not current:
                 raise StoreError("the store does not hold this graph yet", file=str(path),
                                  hint=f"load it first: kg query --store oxigraph --store-path {path} --graph {graph} …")
-            return cls(_open(path, read_only=True), "oxigraph", path)
+            return cls(_open(path, read_only=True), "oxigraph", path, sha256)
         if path.exists() and not current and any(path.iterdir()) and not marker.exists():
             raise StoreError("folder is not empty and is not a kg store", file=str(path),
                              hint="give an empty or new folder to --store-path")
@@ -144,7 +145,7 @@ class OxigraphStore(Store):
             _bulk_load(store, graph)
             store.flush()
             marker.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
-        return cls(store, "oxigraph", path)
+        return cls(store, "oxigraph", path, sha256)
 
     def query(self, sparql: str, source: str = "query") -> Result:
         return run_oxigraph(self.store, sparql, source)
@@ -208,9 +209,9 @@ class EndpointStore(Store):
         return _parse_response(body, ctype.split(";")[0].strip().lower(), self.url)
 
 
-_GRAPH_MEDIA = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-                "text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-                "application/rdf+xml": ox.RdfFormat.RDF_XML}
+# text/plain is how older endpoints label N-Triples.
+_GRAPH_MEDIA = {**{MEDIA_TYPES[ext]: RDF_FORMATS[ext] for ext in ("nt", "ttl", "jsonld", "rdf")},
+                "text/plain": ox.RdfFormat.N_TRIPLES}
 _RESULTS_MEDIA = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                   "application/json": ox.QueryResultsFormat.JSON,
                   "application/sparql-results+xml": ox.QueryResultsFormat.XML,

@@ -7,8 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .export import PREFIXES as EXPORT_PREFIXES
-from .export import compact_iri
+from .export import compactor
 from .namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
+from .store import MEDIA_TYPES as RDF_MEDIA_TYPES
 from .store import Store
 
 VOID = "http://rdfs.org/ns/void#"
@@ -18,8 +19,8 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 VOCABULARIES = (ONTOLOGY_IRI + "#", "https://schema.org/", "http://xmlns.com/foaf/0.1/",
                 "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/",
                 "https://www.ica.org/standards/RiC/ontology#")
-MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "trig": "application/trig",
-               "nq": "application/n-quads", "jsonld": "application/ld+json", "xml": "application/tei+xml"}
+# Among the dumps, .xml is the CMIF file (TEI), not RDF/XML.
+MEDIA_TYPES = {**RDF_MEDIA_TYPES, "xml": "application/tei+xml"}
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": str(DCTERMS), "xsd": str(XSD), "pbo": ONTOLOGY_IRI + "#"}
 
 _CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
@@ -67,10 +68,10 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int |
     for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
         add(ds, VOID + prop, _int(int(term.value)))
     classes = store.query(_CLASSES, "void").rows
-    namespaces = sorted({**EXPORT_PREFIXES, "owl": str(OWL)}.items(), key=lambda kv: -len(kv[1]))
+    short = compactor({**EXPORT_PREFIXES, "owl": str(OWL)})
     add(ds, VOID + "classes", _int(len(classes)))
     for cls, n in classes:
-        name = compact_iri(cls.value, namespaces)
+        name = short(cls.value)
         part = _n(base + "/.well-known/void#class-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name))
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", cls)

@@ -25,6 +25,7 @@ class StoreSpec:
 
     graph: Path
     store_path: Path | None = None
+    sha256: str | None = None  # the graph file's, hashed once by the server rather than by every worker
 
 
 @dataclass
@@ -45,7 +46,7 @@ def _open(spec: StoreSpec):
     from .store import OxigraphStore
 
     if spec.store_path is not None:
-        return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True)
+        return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True, sha256=spec.sha256)
     return OxigraphStore.memory(spec.graph)
 
 

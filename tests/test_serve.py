@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import threading
@@ -16,7 +17,7 @@ import pytest
 from kg.build import EDITION
 from kg.protocol import negotiate, query_form, uses_service
 from kg.query import list_queries
-from kg.serve import Settings, start
+from kg.serve import DUMP_FORMATS, Settings, _write_dumps, prepare, start
 from kg.store import EndpointStore, open_store
 
 from .rows import comparable
@@ -282,3 +283,59 @@ def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
     finally:
         srv.stop()
         thread.join(10)
+
+
+def test_dumps_are_written_unless_the_build_left_them_beside_the_graph(seed_build, tmp_path):
+    from kg.export import read_quads, serialize
+
+    built = seed_build[1]
+    reused = _write_dumps(built / "graph.ttl", tmp_path, "http://example.org")
+    assert {name: path for name, path in reused.items() if name != "cmif.xml"} == \
+        {f"graph.{fmt}": built / f"graph.{fmt}" for fmt in DUMP_FORMATS}
+    graph = tmp_path / "mine.ttl"
+    graph.write_bytes((built / "graph.ttl").read_bytes())
+    (tmp_path / "mine.nt").write_text("not a dump")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    written = _write_dumps(graph, workdir, "http://example.org")
+    assert sorted(written) == sorted([f"graph.{fmt}" for fmt in DUMP_FORMATS] + ["cmif.xml"])
+    quads = read_quads(graph)
+    for fmt in DUMP_FORMATS:
+        assert written[f"graph.{fmt}"] == workdir / f"graph.{fmt}"
+        assert written[f"graph.{fmt}"].read_bytes() == serialize(quads, fmt)
+    assert b"<correspDesc" in written["cmif.xml"].read_bytes()
+
+
+def test_page_and_description_are_prepared_once(server, monkeypatch):
+    import kg.query
+    import kg.serve
+
+    page = call(server, "/")[2]
+    void = {fmt: call(server, "/.well-known/void", params={"format": fmt})[2] for fmt in ("ttl", "nt", "jsonld")}
+
+    def gone(*a, **k):
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(kg.serve, "TEMPLATES", server.site.workdir / "no-templates")
+    monkeypatch.setattr(kg.query, "list_queries", gone)
+    monkeypatch.setattr(ox, "serialize", gone)
+    status, _, body, _ = call(server, "/")
+    assert status == 200 and body == page
+    for fmt, body in void.items():
+        status, _, got, _ = call(server, "/.well-known/void", params={"format": fmt})
+        assert status == 200 and got == body
+
+
+def test_workers_get_the_graph_checksum_from_the_server(seed_graph, tmp_path, monkeypatch):
+    import kg.store
+
+    hashed = []
+    real = kg.store._sha256
+    monkeypatch.setattr(kg.store, "_sha256", lambda path: hashed.append(path) or real(path))
+    site = prepare(Settings(seed_graph, workers=1, timeout=TIMEOUT, store_path=tmp_path / "store"))
+    try:
+        assert hashed == [seed_graph]
+        assert site.pool.spec.sha256 == hashlib.sha256(seed_graph.read_bytes()).hexdigest()
+        assert site.pool.execute("ASK { ?s ?p ?o }", "boolean", "json").status == 200
+    finally:
+        site.close()

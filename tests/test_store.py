@@ -1,6 +1,8 @@
 """The same queries give the same answers on every store: in memory, Oxigraph on disk, a remote endpoint."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from kg.errors import GraphError, StoreError
@@ -54,6 +56,23 @@ def test_disk_store_is_loaded_once(seed_graph, tmp_path, monkeypatch):
         assert st.triple_count() == n
     with OxigraphStore.on_disk(seed_graph, path, read_only=True) as st:
         assert st.triple_count() == n
+
+
+def test_disk_store_given_the_graph_checksum_does_not_hash_the_graph(seed_graph, tmp_path, monkeypatch):
+    path = tmp_path / "store"
+    with OxigraphStore.on_disk(seed_graph, path) as st:
+        digest, n = st.sha256, st.triple_count()
+    assert digest == hashlib.sha256(seed_graph.read_bytes()).hexdigest()
+    import kg.store
+
+    def no_hash(*a, **k):
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(kg.store, "_sha256", no_hash)
+    with OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256=digest) as st:
+        assert st.triple_count() == n
+    with pytest.raises(StoreError, match="does not hold this graph"):
+        OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256="0" * 64)
 
 
 def test_disk_store_reloads_when_the_graph_changes(seed_graph, tmp_path):
