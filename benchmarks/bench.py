@@ -133,13 +133,14 @@ def _time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
-def measure_queries(out: Path, runs: int, with_rdflib: bool, timeout: float | None = None) -> dict:
+def measure_queries(out: Path, runs: int, with_rdflib: bool, timeout: float | None = None,
+                    names: list[str] = CONTRACT + HISTORIAN) -> dict:
     """Median seconds per query on pyoxigraph and (if asked) rdflib; an error message where a store fails."""
     import pyoxigraph as ox
 
     from kg.query import resolve_query
 
-    texts = {name: resolve_query(name).text for name in CONTRACT + HISTORIAN}
+    texts = {name: resolve_query(name).text for name in names}
     # The union of the named graphs, as `kg query --graph build/graph.ttl` loads it.
     store = ox.Store()
     store.bulk_load(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -250,6 +251,9 @@ def main() -> None:
     ap.add_argument("--rdflib-timeout", type=float, help="seconds before an rdflib query is stopped (all runs of it)")
     ap.add_argument("--baseline-max", type=int, default=1000, help="largest size to run the rdflib baseline at")
     ap.add_argument("--baseline-timeout", type=float, default=600, help="seconds before the baseline is stopped")
+    ap.add_argument("--queries", choices=["all", "contract"], default="all",
+                    help="the six contract queries and the historians' four, or the contract queries only")
+    ap.add_argument("--no-explorer", action="store_true", help="leave out timing the explorer in Chromium")
     ap.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json")
     ap.add_argument("--baseline-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -267,7 +271,8 @@ def main() -> None:
             out = work / f"out-{size}"
             r = {"build": measure_build(src, out, letters)}
             print(f"{size}×: build {r['build']['seconds']:.2f} s, {r['build']['rss_mb']:.0f} MB", file=sys.stderr)
-            r["queries"] = measure_queries(out, runs, with_rdflib=size <= a.rdflib_max, timeout=a.rdflib_timeout)
+            r["queries"] = measure_queries(out, runs, with_rdflib=size <= a.rdflib_max, timeout=a.rdflib_timeout,
+                                           names=CONTRACT + (HISTORIAN if a.queries == "all" else []))
             if size <= a.baseline_max:
                 base = run_measured([sys.executable, __file__, "--baseline-child", str(src), str(work / f"base-{size}")],
                                     timeout=a.baseline_timeout)
@@ -277,7 +282,7 @@ def main() -> None:
             shutil.rmtree(src, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / f"base-{size}", ignore_errors=True)
-        if not a.quick and Path("/usr/bin/chromium").exists():
+        if not (a.quick or a.no_explorer) and Path("/usr/bin/chromium").exists():
             print("explorer …", file=sys.stderr)
             done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "explore.py")], cwd=ROOT,
                                   capture_output=True, text=True, timeout=1800)
