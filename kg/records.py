@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Warning_:
     """Something in a source the parser could not interpret, with where it stands."""
 
@@ -16,7 +16,7 @@ class Warning_:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ArchiveRef:
     """One archival reference: archive, fond, opis, delo, sheets and what the text says."""
 
@@ -44,7 +44,7 @@ class ArchiveRef:
         return text
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A name found in a letter's unit, resolved to an authority entry or provisional."""
 
@@ -56,7 +56,7 @@ class Mention:
     family_name: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Transmission:
     """When and where a letter was sent, and what the text says."""
 
@@ -68,7 +68,7 @@ class Transmission:
     incoming_no: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Footnote:
     """An editorial note: numbered or not, its text and the line it starts on."""
 
@@ -79,7 +79,7 @@ class Footnote:
     publications: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Response:
     """The addressee's answer to a request, as a note or a reply letter states it."""
 
@@ -96,7 +96,7 @@ class Response:
     reply_source: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     """A Politburo decision an editorial note records."""
 
@@ -108,7 +108,7 @@ class Decision:
     more_refs: list[ArchiveRef] = field(default_factory=list)  # further places cited for the same decision
 
 
-@dataclass
+@dataclass(slots=True)
 class NotedDocument:
     """A document an editorial note describes (another telegram, a resolution)."""
 
@@ -119,7 +119,7 @@ class NotedDocument:
     ref: ArchiveRef | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Letter:
     """One letter of the edition with everything its unit states."""
 
@@ -174,7 +174,7 @@ class Letter:
         return self.request_text is not None or self.response is not None
 
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     """A parsed source page: its preamble, letters and warnings."""
 
