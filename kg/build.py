@@ -220,10 +220,9 @@ def unit_iris(archive: str | None, fond: str, opis: str | None, delo: str | None
     return tuple(out)
 
 
-def build_graph(pages: list[Page], auth: Authority) -> tuple[list[ox.Quad], list[Warning_]]:
+def build_graph(pages: list[Page], auth: Authority) -> list[ox.Quad]:
     """Turn parsed pages into quads."""
-    graphs, _ = emit(pages, auth)
-    return quads_of(graphs), []
+    return quads_of(emit(pages, auth)[0])
 
 
 @dataclass

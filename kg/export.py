@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespace import BASE, DCTERMS, FOAF, ID, PBO, PROV, RDF, RDFS, RICO, SCHEMA, SKOS, XSD
+from .store import RDF_FORMATS as FORMATS
 
 PREFIXES = {
     "pbo": str(PBO._NS),
@@ -40,14 +41,6 @@ PREFIXES = {
     "xsd": str(XSD),
 }
 
-FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
 
 
 def triples(quads: list[ox.Quad]) -> list[ox.Triple]:

@@ -27,7 +27,7 @@ def _triple_set(quads):
 
 def test_formats_round_trip_with_markup():
     page = parse_text(HOSTILE, "hostile.txt", load_authority())
-    quads, _ = build_graph([page], load_authority())
+    quads = build_graph([page], load_authority())
     want = _triple_set(quads)
     for fmt, oxfmt in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG),
                        ("nq", ox.RdfFormat.N_QUADS), ("jsonld", ox.RdfFormat.JSON_LD), ("rdf", ox.RdfFormat.RDF_XML)):

@@ -66,6 +66,6 @@ def test_mutated_pages_give_records_or_a_kg_error(text):
         assert L.line >= 1 and L.end_line >= L.line
         assert all(w.file == "mutated.txt" and w.line >= 1 for w in page.warnings)
     link_replies([page])
-    quads, _ = build_graph([page], AUTH)
+    quads = build_graph([page], AUTH)
     assert quads
     assert serialize(quads, "nt")
