@@ -139,11 +139,11 @@ def measure_queries(out: Path, runs: int, with_rdflib: bool, timeout: float | No
     import pyoxigraph as ox
 
     from kg.query import resolve_query
+    from kg.store import load_memory
 
     texts = {name: resolve_query(name).text for name in names}
-    # The union of the named graphs, as `kg query --graph build/graph.ttl` loads it.
-    store = ox.Store()
-    store.bulk_load(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    # Loaded as `kg query --graph build/graph.nt` loads it, queried over the union of the named graphs.
+    store = load_memory(out / "graph.nt")
     result: dict = {}
     for name, text in texts.items():
         result[name] = {"oxigraph": _median(lambda: list(store.query(text, use_default_graph_as_union=True)), runs)}

@@ -52,10 +52,10 @@ def graph_format(graph: Path) -> ox.RdfFormat:
     return fmt
 
 
-def _bulk_load(store: ox.Store, graph: Path) -> None:
+def _load(store: ox.Store, graph: Path, bulk: bool) -> None:
     fmt = graph_format(graph)
     try:
-        store.bulk_load(path=str(graph), format=fmt)
+        (store.bulk_load if bulk else store.load)(path=str(graph), format=fmt)
     except SyntaxError as e:
         raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
     except OSError as e:
@@ -65,7 +65,9 @@ def _bulk_load(store: ox.Store, graph: Path) -> None:
 def load_memory(graph: Path) -> ox.Store:
     """An in-memory Oxigraph store holding the graph file (format from its extension)."""
     store = ox.Store()
-    _bulk_load(store, Path(graph))
+    # In memory, a plain load beats bulk_load: it reads faster, takes a quarter less memory, and
+    # keeps each subject's quads together, so queries run a quarter faster (README, Performance).
+    _load(store, Path(graph), bulk=False)
     return store
 
 
@@ -142,7 +144,7 @@ class OxigraphStore(Store):
         if not current:
             marker.unlink(missing_ok=True)
             store.clear()
-            _bulk_load(store, graph)
+            _load(store, graph, bulk=True)
             store.flush()
             marker.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
         return cls(store, "oxigraph", path, sha256)

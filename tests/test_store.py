@@ -51,7 +51,7 @@ def test_disk_store_is_loaded_once(seed_graph, tmp_path, monkeypatch):
     def no_load(*a, **k):
         raise AssertionError("loaded again")
 
-    monkeypatch.setattr(kg.store, "_bulk_load", no_load)
+    monkeypatch.setattr(kg.store, "_load", no_load)
     with OxigraphStore.on_disk(seed_graph, path) as st:
         assert st.triple_count() == n
     with OxigraphStore.on_disk(seed_graph, path, read_only=True) as st:
