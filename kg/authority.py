@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .namespace import BASE
@@ -73,7 +73,8 @@ class Authority:
         for e in entries:
             for f in e.forms:
                 self._by_form.setdefault(f, []).append(e)
-        self._looked_up: dict[tuple, Entry | None] = {}  # lookup's answers: the same names recur on every page
+        # The same names recur on every page; the bound keeps memory flat on a large corpus.
+        self._looked_up = lru_cache(maxsize=100_000)(self._lookup)
 
     @classmethod
     def load(cls, path: Path) -> "Authority":
@@ -134,15 +135,7 @@ class Authority:
 
     def lookup(self, form: str, initials: str | None = None, kind: str | None = None) -> Entry | None:
         """The entry a name means; initials pick among namesakes."""
-        key = (form, initials, kind)
-        try:
-            return self._looked_up[key]
-        except KeyError:
-            pass
-        entry = self._lookup(form, initials, kind)
-        if len(self._looked_up) < 100_000:
-            self._looked_up[key] = entry
-        return entry
+        return self._looked_up(form, initials, kind)
 
     def _lookup(self, form: str, initials: str | None, kind: str | None) -> Entry | None:
         cands = [e for e in self._by_form.get(form.strip(), []) if kind is None or e.kind == kind]

@@ -133,8 +133,15 @@ def document_tail() -> str:
 
 def jsonld_items(graphs) -> str:
     """Named graphs of N-Quads terms as the document's items, joined as the document joins them."""
-    short, known = compactor(context()), {}
-    return item_separator(False).join(_graph_item(g[1:-1], triples, short, known) for g, triples in graphs.items())
+    short = compactor(context())
+    # Types, persons, places and sources recur as objects; the bound keeps memory flat.
+    ref = lru_cache(maxsize=100_000)(lambda t: '{"@id": ' + _encode(_ident(t, short)) + "}")
+    return item_separator(False).join(_graph_item(g[1:-1], triples, short, ref) for g, triples in graphs.items())
+
+
+def _ident(t: str, short) -> str:
+    """An N-Triples IRI or blank node as the document names it: a compact IRI, or the blank node's _:label."""
+    return short(t[1:-1]) if t[0] == "<" else t
 
 
 def _item(item: dict) -> str:
@@ -168,17 +175,8 @@ def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "
 def compactor(prefixes: dict[str, str]):
     """compact_iri under a prefix table such as the context, remembering the IRIs that repeat (up to a bound)."""
     namespaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-    cache: dict[str, str] = {}
-
-    def short(iri: str) -> str:
-        c = cache.get(iri)
-        if c is None:
-            c = compact_iri(iri, namespaces)
-            if len(cache) < 100_000:  # bounded; the repeats are predicates, types and shared nodes
-                cache[iri] = c
-        return c
-
-    return short
+    # The repeats are predicates, types and shared nodes; the bound keeps memory flat.
+    return lru_cache(maxsize=100_000)(lambda iri: compact_iri(iri, namespaces))
 
 
 _XSD_STRING = str(XSD.string)
@@ -195,22 +193,17 @@ def _unescape(text: str) -> str:
                        text)
 
 
-def _graph_item(graph: str, triples: list[tuple[str, str, str]], short, known: dict[str, str]) -> str:
+def _graph_item(graph: str, triples: list[tuple[str, str, str]], short, ref) -> str:
     """One named graph's sorted triples (N-Triples terms) as the document's item: what `_item` writes of the
     graph object compact_jsonld makes of pyoxigraph's JSON-LD, spelled out directly (a tenth of the work)."""
     enc = _encode
 
     def ident(t: str) -> str:
-        return short(t[1:-1]) if t[0] == "<" else t  # a blank node keeps its _:label
+        return _ident(t, short)
 
     def value(t: str) -> str:
         if t[0] != '"':
-            text = known.get(t)
-            if text is None:
-                text = '{"@id": ' + enc(ident(t)) + "}"
-                if len(known) < 100_000:  # types, persons, places and sources recur; the bound keeps memory flat
-                    known[t] = text
-            return text
+            return ref(t)
         end = t.rindex('"')
         lexical, rest = enc(_unescape(t[1:end])), t[end + 1:]
         if not rest:
