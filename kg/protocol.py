@@ -9,18 +9,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import MEDIA_TYPES, Result
+from .store import MEDIA_TYPES, RESULT_MEDIA, Result
 
 # Media types offered for each query form, by preference; the first is the default.
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-}
+RESULT_TYPES = RESULT_MEDIA
 BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
 GRAPH_TYPES = {
     MEDIA_TYPES["ttl"]: "ttl",

@@ -23,6 +23,19 @@ RDF_FORMATS = {
 MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in RDF_FORMATS.items()}
 GRAPH_FORMATS = {**{"." + ext: fmt for ext, fmt in RDF_FORMATS.items()},
                  ".json": ox.RdfFormat.JSON_LD, ".xml": ox.RdfFormat.RDF_XML}
+# The one table of SPARQL result syntaxes: what the endpoint offers (the first is its default) and what the
+# endpoint client reads.
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+RESULT_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
 # Written into an on-disk store once loaded: which file it holds, so the next run skips the load.
 _MARKER = "kg-store.json"
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -212,12 +225,10 @@ class EndpointStore(Store):
 
 
 # text/plain is how older endpoints label N-Triples.
+# CSV results lose term types (pyoxigraph refuses to read them back); the client asks for JSON anyway.
+_READABLE_RESULTS = {media for media, fmt in RESULT_MEDIA.items() if fmt != "csv"}
 _GRAPH_MEDIA = {**{MEDIA_TYPES[ext]: RDF_FORMATS[ext] for ext in ("nt", "ttl", "jsonld", "rdf")},
                 "text/plain": ox.RdfFormat.N_TRIPLES}
-_RESULTS_MEDIA = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                  "application/json": ox.QueryResultsFormat.JSON,
-                  "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-                  "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
 
 
 def _parse_response(body: bytes, ctype: str, url: str) -> Result:
@@ -226,8 +237,8 @@ def _parse_response(body: bytes, ctype: str, url: str) -> Result:
             return Result(["subject", "predicate", "object"], [],
                           graph=[ox.Triple(q.subject, q.predicate, q.object)
                                  for q in ox.parse(body, format=_GRAPH_MEDIA[ctype])])
-        if ctype in _RESULTS_MEDIA:
-            res = ox.parse_query_results(body, format=_RESULTS_MEDIA[ctype])
+        if ctype in _READABLE_RESULTS:
+            res = ox.parse_query_results(body, format=RESULT_FORMATS[RESULT_MEDIA[ctype]])
             if isinstance(res, ox.QueryBoolean):
                 return Result([], [], boolean=bool(res))
             cols = [v.value for v in res.variables]

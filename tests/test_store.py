@@ -7,7 +7,7 @@ import pytest
 
 from kg.errors import GraphError, StoreError
 from kg.query import list_queries, query
-from kg.store import EndpointStore, OxigraphStore, open_store
+from kg.store import RESULT_MEDIA, EndpointStore, OxigraphStore, open_store
 
 from .rows import comparable, concat_columns
 from .tools import free_port
@@ -120,3 +120,22 @@ def test_unreachable_endpoint_is_a_store_error():
 def test_query_renders_the_same_from_every_store(seed_graph, tmp_path):
     text = next(q for q in QUERIES if q.name == "requests").text
     assert query(seed_graph, text, "csv") == query(seed_graph, text, "csv", store="oxigraph", store_path=tmp_path / "s")
+
+
+@pytest.mark.parametrize("media", [m for m, f in RESULT_MEDIA.items() if f != "csv"], ids=str)
+def test_endpoint_client_reads_every_lossless_result_type_the_endpoint_offers(media):
+    import pyoxigraph as ox
+
+    from kg.store import RESULT_FORMATS, _parse_response
+
+    answer = ox.Store().query('SELECT ?x WHERE { VALUES ?x { "a" "b" } }')
+    body = answer.serialize(format=RESULT_FORMATS[RESULT_MEDIA[media]])
+    result = _parse_response(body, media, "http://127.0.0.1/sparql")
+    assert result.columns == ["x"] and sorted(r[0].value for r in result.rows) == ["a", "b"]
+
+
+def test_endpoint_client_refuses_csv_results_clearly():
+    from kg.store import _parse_response
+
+    with pytest.raises(StoreError, match="unsupported type text/csv"):
+        _parse_response(b"x\r\na\r\n", "text/csv", "http://127.0.0.1/sparql")
