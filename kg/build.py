@@ -183,7 +183,7 @@ def letter_iris(pages: list[Page]) -> dict[tuple[str, int], str]:
     taken: dict[str, int] = {}
     for L in sorted((L for p in pages for L in p.letters), key=lambda L: (L.date or "", L.source, L.line)):
         a = (L.author_keys[0] if L.author_keys else "unknown").split("/")[-1]
-        r = (L.recipient_keys[0] if L.recipient_keys else "unknown").split("/")[-1]
+        r = (L.recipient_keys + L.recipient_group_keys + ["unknown"])[0].split("/")[-1]
         ref = next((x for x in L.archive_refs if x.fond), None)
         if ref:
             tail = f"f{ref.fond}-op{ref.opis}-d{ref.delo}-l{(ref.sheets or '').split('–')[0].split(',')[0]}"
@@ -358,6 +358,8 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
         em.add(node, SCHEMA.sender, em.entity(key, "person", name))
     for name, key in zip(L.recipients, L.recipient_keys):
         em.add(node, SCHEMA.recipient, em.entity(key, "person", name))
+    for name, key in zip(L.recipient_groups, L.recipient_group_keys):
+        em.add(node, SCHEMA.recipient, em.entity(key, "organisation", name))
     if L.date:
         em.add(node, SCHEMA.dateSent, date_lit(L.date))
     em.add(node, PBO.dateAsWritten, L.date_as_written)

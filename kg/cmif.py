@@ -42,11 +42,12 @@ _PARTIES = """
 PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-SELECT ?letter ?role ?name WHERE {
+SELECT ?letter ?role ?name ?body WHERE {
   { ?letter schema:sender ?p BIND("sent" AS ?role) } UNION { ?letter schema:recipient ?p BIND("received" AS ?role) }
   OPTIONAL { ?p skos:prefLabel ?label }
   OPTIONAL { ?p foaf:familyName ?family }
   BIND(STR(COALESCE(?label, ?family, REPLACE(STR(?p), "^.*/", ""))) AS ?name)
+  BIND(EXISTS { ?p a foaf:Organization } AS ?body)
 }
 """
 
@@ -70,17 +71,19 @@ def _letters(quads: list[ox.Quad]) -> list[dict]:
                         "pages": sol["pages"].value if sol["pages"] else None, "sent": [], "received": []}
     for sol in store.query(_PARTIES, use_default_graph_as_union=True):
         if sol["letter"].value in letters:
-            letters[sol["letter"].value][sol["role"].value].append(sol["name"].value)
+            tag = "orgName" if sol["body"].value == "true" else "persName"
+            letters[sol["letter"].value][sol["role"].value].append((tag, sol["name"].value))
     for L in letters.values():
-        L["sent"].sort()
-        L["received"].sort()
+        # persons first, then the bodies addressed (a letter "to Kaganovich, Molotov and other members of the PB")
+        L["sent"].sort(key=lambda party: (party[0] != "persName", party[1]))
+        L["received"].sort(key=lambda party: (party[0] != "persName", party[1]))
     return sorted(letters.values(), key=lambda L: (L["date"] or "9999", L["iri"]))
 
 
-def _action(kind: str, names: list[str], place: str | None, date: str | None, editorial: bool) -> list[str]:
+def _action(kind: str, names: list[tuple[str, str]], place: str | None, date: str | None, editorial: bool) -> list[str]:
     out = [f'   <correspAction type="{kind}">']
-    for name in names or ["Unknown"]:
-        out.append(f"    <persName>{escape(name)}</persName>")
+    for tag, name in names or [("persName", "Unknown")]:
+        out.append(f"    <{tag}>{escape(name)}</{tag}>")
     if place:
         out.append(f"    <placeName>{escape(place)}</placeName>")
     if date:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -288,19 +288,44 @@ def classify_outcome(text: str) -> str:
 @dataclass(frozen=True)
 class Heading:
     authors: list[str]
-    recipients: list[str]
+    recipients: list[str]  # persons
     date: D.HeadingDate
+    groups: list[str] = field(default_factory=list)  # bodies addressed: "other members of the PB"
 
 
 _HEADING_TAIL = re.compile(r"(1[89]\d\d\]?)\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$")
 _HEADING_NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 
 
+# A body addressed beside or instead of persons: "Kaganovich, Molotov and other members of the PB",
+# "Stalin to the Politburo", "to members of the Central Committee".
+_GROUP = re.compile(r"(?:all\s+)?(?:the\s+)?(?:other\s+)?(?:members\s+of\s+(?:the\s+)?)?"
+                    r"(?P<org>PB|P\.\s?B\.|Politburo|Political\s+Bureau|Central\s+Committee)(?:\s+members)?"
+                    r"(?:\s+of\s+the\s+\S.*)?", re.I)
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip(" .") for p in _HEADING_NAME_SEPARATOR.split(text.strip()) if p.strip(" .")]
+
+
 def _names(text: str) -> list[str] | None:
-    parts = [p.strip(" .") for p in _HEADING_NAME_SEPARATOR.split(text.strip()) if p.strip(" .")]
+    parts = _parts(text)
     if not parts or not all(_NAME_FULL.match(p) for p in parts):
         return None
     return parts
+
+
+def _addressees(text: str) -> tuple[list[str], list[str]] | None:
+    """The persons and the bodies a heading addresses; None unless every part is one or the other."""
+    persons, groups = [], []
+    for p in _parts(text):
+        if _NAME_FULL.match(p):
+            persons.append(p)
+        elif _GROUP.fullmatch(p):
+            groups.append(p)
+        else:
+            return None
+    return (persons, groups) if persons or groups else None
 
 
 @lru_cache(maxsize=4096)
@@ -314,10 +339,10 @@ def parse_heading(line: str) -> Heading | None:
     m = _HEADING_SPLIT.search(prefix)
     if not m:
         return None
-    authors, recipients = _names(prefix[: m.start()]), _names(prefix[m.end():])
-    if not authors or not recipients:
+    authors, addressees = _names(prefix[: m.start()]), _addressees(prefix[m.end():])
+    if not authors or not addressees:
         return None
-    return Heading(authors, recipients, date)
+    return Heading(authors, addressees[0], date, addressees[1])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -412,6 +437,8 @@ class PageParser:
             self.warn(self.nums[s], f"heading date {h.date.as_written!r} is not a calendar date")
         L.author_keys = [self._person_key(n, self.nums[s]) for n in h.authors]
         L.recipient_keys = [self._person_key(n, self.nums[s]) for n in h.recipients]
+        L.recipient_groups = list(h.groups)
+        L.recipient_group_keys = [self._group_key(g, self.nums[s]) for g in h.groups]
 
         i = s + 1
         # Metadata block: source, archive, form and handling, dateline, transmission.
@@ -524,6 +551,14 @@ class PageParser:
         if entry is None:
             self.warn(line, f"person {name!r} is not in the authority file; added as provisional")
             return "person/" + slug(family)
+        return entry.key
+
+    def _group_key(self, group: str, line: int) -> str:
+        org = _SPACES.sub(" ", _GROUP.fullmatch(group).group("org"))
+        entry = self.auth.lookup(org, kind="organisation")
+        if entry is None:
+            self.warn(line, f"body {org!r} is not in the authority file; added as provisional")
+            return "org/" + slug(org)
         return entry.key
 
     def _transmission(self, text: str, line: int, anchor: str | None, sent: bool = False) -> Transmission:

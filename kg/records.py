@@ -131,6 +131,8 @@ class Letter:
     recipients: list[str]
     author_keys: list[str] = field(default_factory=list)
     recipient_keys: list[str] = field(default_factory=list)
+    recipient_groups: list[str] = field(default_factory=list)  # bodies addressed, as written ("members of the PB")
+    recipient_group_keys: list[str] = field(default_factory=list)
     date: str | None = None  # ISO date, or YYYY-MM when only the month is known
     date_as_written: str = ""
     date_editorial: bool = False

@@ -13,6 +13,8 @@ from kg.errors import GraphError, KgError
 from kg.export import PREFIXES, context, export, read_quads, triples
 from kg.resources import ontology_file
 
+from .conftest import ROOT
+
 T = f"{{{TEI_NS}}}"
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
                "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
@@ -78,3 +80,24 @@ def test_export_errors(tmp_path, seed_graph):
         export(tmp_path / "missing.ttl", "ttl", tmp_path / "o.ttl")
     with pytest.raises(KgError, match="unknown export format"):
         export(seed_graph, "csv", tmp_path / "o.csv")
+
+
+def test_a_letter_to_the_politburo_names_it_as_addressee(tmp_path):
+    """The body a heading addresses is a schema:recipient (an organisation), a CMIF orgName, not a family name."""
+    from kg.pipeline import run_build
+    from kg.query import load_store, resolve_query, run
+
+    page = ROOT / "tests" / "variants" / "heading-addressed-to-the-politburo" / "page.txt"
+    run_build([page], tmp_path / "out")
+    graph = tmp_path / "out" / "graph.ttl"
+    rows = run(load_store(graph), resolve_query("letters").text, "letters")
+    recipients = {r[1].value: set(filter(None, (r[5].value if r[5] else "").split(";"))) for r in rows.rows}
+    assert recipients == {"7": {"Kaganovich", "Molotov"}, "22": {"Stalin"}, "32": set()}
+    done = export(graph, "cmif", tmp_path / "letters.xml")
+    received = [d.find(f"{T}correspAction[@type='received']") for d in ET.parse(done.path).getroot().iter(f"{T}correspDesc")]
+    assert [[(e.tag[len(T):], e.text) for e in r] for r in received] == [
+        [("persName", "Lazar Moiseevich Kaganovich"), ("persName", "Vyacheslav Mikhailovich Molotov"),
+         ("orgName", "Politburo of the Central Committee of the VKP(b)")],
+        [("persName", "Iosif Vissarionovich Stalin")],
+        [("orgName", "Politburo of the Central Committee of the VKP(b)")],
+    ]

@@ -25,6 +25,8 @@ def record(L) -> dict:
     return {
         "authors": L.authors,
         "recipients": L.recipients,
+        "recipient_groups": L.recipient_groups,
+        "recipient_group_keys": L.recipient_group_keys,
         "author_keys": L.author_keys,
         "date": L.date,
         "date_editorial": L.date_editorial,
