@@ -59,10 +59,13 @@ class HeadingDate:
 
 
 # "October 1, 1934", "October 3 [1934]", "[October 9, 1934]", "October 1934", "[Not earlier than October 3, 1934]",
-# "1 October 1934", "October 3-4, 1934"
+# "1 October 1934", "October 3-4, 1934", "[September 9 or 10, 1936]", "[Between August 10 and 14, 1931]",
+# "August 31 - September 1, 1931": a span or a choice of days is dated by its first day.
+_OTHER_DAY = r"(?:\s*(?:[-–]|or|and)\s*(?:" + MONTH_RE + r"\s+)?\d{1,2})?"
 HEADING_DATE_RE = re.compile(
     r"(?P<date>(?:\[\s*(?:[A-Za-z][A-Za-z ,.]*?\s+)?)?"
-    r"(?:(?P<d1>\d{1,2})\s+(?P<m1>" + MONTH_RE + r")|(?P<m2>" + MONTH_RE + r")\]?(?:\s+\[?(?P<d2>\d{1,2})(?:\s*[-–]\s*\d{1,2})?)?)"
+    r"(?:(?P<d1>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s+(?P<m1>" + MONTH_RE + r")"
+    r"|(?P<m2>" + MONTH_RE + r")\]?(?:\s+\[?(?P<d2>\d{1,2})" + _OTHER_DAY + r")?)"
     r"[\s\],\[]*+(?P<y>1[89]\d\d)\s*\]?(?:\s*\[[^\]]*\])?)\s*$"
 )
 

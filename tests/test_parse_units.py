@@ -23,6 +23,15 @@ AUTH = load_authority()
     ("Stalin - Molotov, Kaganovich September 2, 1933", ["Stalin"], ["Molotov", "Kaganovich"], "1933-09-02", False),
     ("Stalin to Kaganovich August 1934", ["Stalin"], ["Kaganovich"], "1934-08", False),
     ("Stalin to Kaganovich [Not earlier than August 3, 1934]", ["Stalin"], ["Kaganovich"], "1934-08-03", True),
+    # a choice or a span of days is dated by its first day
+    ("Kaganovich to Stalin [September 9 or 10, 1936]", ["Kaganovich"], ["Stalin"], "1936-09-09", True),
+    ("Kaganovich to Stalin [Between August 10 and 14, 1931]", ["Kaganovich"], ["Stalin"], "1931-08-10", True),
+    ("Kaganovich to Stalin August 31 - September 1, 1931", ["Kaganovich"], ["Stalin"], "1931-08-31", False),
+    ("Stalin to Kaganovich 1-2 October 1934", ["Stalin"], ["Kaganovich"], "1934-10-01", False),
+    # a body addressed beside the persons is not one of them
+    ("Stalin, Zhdanov to Kaganovich, Molotov and other members of the PB September 25, 1936",
+     ["Stalin", "Zhdanov"], ["Kaganovich", "Molotov"], "1936-09-25", False),
+    ("Stalin to members of the Politburo September 28, 1936", ["Stalin"], [], "1936-09-28", False),
 ])
 def test_headings(line, authors, recipients, date, editorial):
     h = parse_heading(line)
@@ -35,6 +44,7 @@ def test_headings(line, authors, recipients, date, editorial):
     "Stalin and Kaganovich. Correspondence. 1931–1936",
     "On October 31, 1934, the PB decided to award the Academy with the Order of Lenin",
     "1934",
+    "Stalin to the members of the club September 28, 1936",
 ])
 def test_not_headings(line):
     assert parse_heading(line) is None
