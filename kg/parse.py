@@ -389,7 +389,18 @@ class PageParser:
         for k, s in enumerate(starts):
             e = starts[k + 1] if k + 1 < len(starts) else len(lines)
             letters.append(self._letter(lines, s, e))
+        self._stray_archive_lines(lines, {L.archive_line for L in letters})
         return preamble, letters
+
+    def _stray_archive_lines(self, lines: list[str], opening: set[int | None]) -> None:
+        # An archive line opens a letter; one that opens none means the heading above it was not read, and
+        # its letter went into the one before: say so rather than lose it.
+        for i, text in enumerate(lines):
+            n = self.nums[i]
+            if n not in opening and self.roles.get(n) != "archive" and ARCHIVE_LINE.match(text.strip()):
+                above = next((lines[j].strip() for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+                self.not_understood(n, f"an archive line that opens no letter; is the line above ({above[:80]!r}) "
+                                       "a heading in a layout not read?")
 
     def _is_heading(self, lines: list[str], i: int) -> bool:
         if parse_heading(lines[i].strip()) is None:

@@ -109,3 +109,15 @@ def test_namesake_named_by_initials_settles_the_bare_surname():
                       "____\n1 The crew: commander Prokofiev G.A., pilot Birnbaum E.K.\n", "variant.txt", AUTH)
     keys = {m.key for m in page.letters[0].mentions if m.surface.startswith("Prokofiev")}
     assert keys == {AUTH.lookup("Prokofiev", "G.A.", kind="person").key}
+
+
+def test_archive_line_that_opens_no_letter_is_not_understood():
+    """A heading the parser cannot read must not silently merge its letter into the one before."""
+    page = parse_text("T\nKaganovich to Stalin October 3, 1934\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Text.\nKaganovich.\nKaganovich to Stalin [on some day in October]\n"
+                      "Archive: RGASPI F. 558. Op. 11. D. 86. L. 9.\nOther text.\nKaganovich.\n", "variant.txt", AUTH)
+    assert len(page.letters) == 1
+    assert list(page.unclear) == [7] and "[on some day in October]" in page.unclear[7]
+    assert any(w.line == 7 and "opens no letter" in w.message for w in page.warnings)
+    done, lines = page.coverage()
+    assert done < lines
