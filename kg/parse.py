@@ -208,7 +208,7 @@ PB_VERBS = (
     "declined", "supported", "deemed", "found", "replaced", "transferred", "reduced", "increased", "extended",
     "upheld", "referred", "submitted", "forwarded", "noted", r"took\s+note", "withdrew", "changed", "amended",
     "reprimanded", "expelled", "rescinded", "suspended", "ratified", "directed", "commissioned", "set", "fixed",
-    r"did\s+not\s+(?:approve|agree|accept|adopt)",
+    r"did\s+not\s+(?:approve|agree|accept|adopt)", r"left\s+(?:the\s+|it\s+|this\s+|his\s+)?\w+(?:\s+\w+){0,6}?\s+unchanged",
 )
 DECISION_TRIGGERS = [re.compile(p) for p in (
     r"\b" + PB + r"\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:" + "|".join(PB_VERBS) + r")\b",
@@ -216,7 +216,11 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
     r"\b" + PB + r"\s+(?:decision|resolution)s?\b",
     r"\b(?:protocol|minutes)\s+(?:No\.\s*\d+\s+)?of\s+(?:the\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
     r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
-    r"formalized|formalised|drawn\s+up)\s+(?:by|at|in)\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
+    r"formalized|formalised|drawn\s+up|heard|considered|discussed|examined|reviewed)\s+(?:by|at|in)\s+(?:the\s+|a\s+)?"
+    r"(?:meeting\s+of\s+the\s+)?" + PB + r"\b",
+    r"\b(?:adopted|approved|decided|passed)\s+by\s+(?:a\s+)?poll(?:ing)?\s+(?:of\s+)?(?:the\s+)?(?:members\s+of\s+the\s+)?"
+    + PB + r"(?:\s+members)?\b",
+    r"\b(?:removed|withdrawn|taken\s+off)\s+from\s+the\s+agenda\s+of\s+(?:the\s+)?" + PB + r"\b",
 )]
 DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\s+cipher|encrypted|by\s+telegraph|by\s+telegram|"
                       r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b", re.I)
@@ -246,6 +250,7 @@ OUTCOME_RULES = [
 ]
 
 
+_DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
 _AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
 _WEAK_ANSWER = re.compile(r"\b(?:wrote|informed|proposed|suggested|telegraphed|cabled|wired|sent\s+a\s+telegram|"
                           r"note|notes|mark|inscription|telegram|cipher|encryption)\b")
@@ -863,6 +868,8 @@ class PageParser:
                              [d for d in mentions if d.end <= ts and kind in ("decision",)]
                     after = [d for d in mentions if ts <= d.start < next_start]
                     dm = before[-1] if before else (after[0] if after else None)
+                    if kind == "decision" and after and _DATE_FOLLOWS.fullmatch(seg[te:after[0].start]):
+                        dm = after[0]  # "…; the addition was approved by the PB on June 16": the PB's own date
                     date = D.resolve(dm, anchor) if dm else None
                     window = seg[prev_end:next_start]
                     own_ref = seg_ref if k == len(triggers) - 1 or (kind == "decision" and k == last_decision) \

@@ -249,3 +249,23 @@ def test_every_nonblank_line_gets_a_role():
     lines = PAGE.split("\n")
     nonblank = {k + 1 for k, t in enumerate(lines) if t.strip()}
     assert nonblank <= set(page.roles)
+
+
+@pytest.mark.parametrize("note, date, sheet", [
+    # the date right after "by the PB" is the PB's, not an earlier one in the sentence
+    ("The resolution of the Council of People's Commissars on trade was adopted on May 6, 1932; the additional "
+     "resolution was approved by the PB on June 16 (RGASPI F. 17. Op. 3. D. 887. L. 5).", "1932-06-16", "5"),
+    ("On August 20, 1932 the PB left the plan of the Magnitogorsk plant unchanged (RGASPI F. 17. Op. 3. D. 841. L. 9).",
+     "1932-08-20", "9"),
+    ("The report of Ordzhonikidze was heard by the PB on September 1, 1932 (RGASPI F. 17. Op. 3. D. 844. L. 2).",
+     "1932-09-01", "2"),
+    ("The decision was adopted by poll of PB members on August 25, 1932 (RGASPI F. 17. Op. 3. D. 843. L. 7).",
+     "1932-08-25", "7"),
+    ("On August 28, 1932 the question was removed from the agenda of the PB (RGASPI F. 17. Op. 3. D. 843. L. 12).",
+     "1932-08-28", "12"),
+])
+def test_pb_decision_wordings(note, date, sheet):
+    page = parse_text("T\nKaganovich to Stalin August 19, 1932\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Text 1 .\nKaganovich.\n____________________\n1 " + note + "\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert [(d.date, d.ref.fond, d.ref.sheets) for d in L.decisions] == [(date, "17", sheet)]
