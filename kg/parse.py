@@ -241,12 +241,13 @@ OUTCOME_RULES = [
                             r"\brefus|\bdeclin|\bveto|\bdo\s+without\b|\bnot\s+necessary|\bunnecessary|\binexpedient|"
                             r"\bpremature|\bshould\s+not\b|\bmust\s+not\b|\bbetter\s+not\b|\bno\s+need\b|\bnot\s+worth|"
                             r"[“\"«]\s*No\b|\b(?:do|did|does|can|could)\s*(?:not|n't)\s+(?:consider\s+it\s+possible|support|"
-                            r"accept|approve|vote\s+for|sanction)|\bimpossible\b|\bnegative\b|"
+                            r"accept|approve|vote\s+for|sanction)|\bimpossible\b|\bnegative(?:ly)?\b|"
                             r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)|"
                             r"\bincorrect\b|\bwrong\b|\berroneous\b|\bnot\s+right\b",
                             re.I)),
     ("agreed", re.compile(r"\bagree|\bconsent|\bapprov|\bI\s+am\s+for\b|\bwe\s+are\s+for\b|\bnot\s+object|\byes\b|"
-                          r"\bsanction|[“\"«]\s*(?:For|Right|Correct|Good|Fine|Yes)\b|\bpossible\s+to\s+agree|\bpositive\b", re.I)),
+                          r"\bsanction|[“\"«]\s*(?:For|Right|Correct|Good|Fine|Yes)\b|\bpossible\s+to\s+agree|\bpositive(?:ly)?\b|"
+                          r"\baffirmative\b", re.I)),
 ]
 
 
@@ -998,7 +999,8 @@ PUBLICATION_PAREN = re.compile(r"\(\s*[Ss]ee\b[^()]*\)")
 _SURNAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _TITLE_WORDS = re.compile(
     r"\b(?:Comrades?|comrades?|Tov\.|tov\.|T\.\s?[Tt]\.|Tt\.|T\.)\s+(?P<names>" + _SURNAME + r"(?:\s*,\s*" + _SURNAME + r")*)")
-_INITIALS_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}(?P<name>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
+# "P.S. Send me …" is a postscript, not initials.
+_INITIALS_NAME = re.compile(r"(?<![\w.])(?!P\.\s?(?:P\.\s?)?S\.)(?:[A-Z]\.\s?){1,2}(?P<name>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
 _COMMA = re.compile(r"\s*,\s*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NOT_NAMES = {
@@ -1008,6 +1010,7 @@ _NOT_NAMES = {
     "Territorial", "Secretary", "Chairman", "Deputy", "Commissar", "Commissariat", "Minister", "Ambassador",
     "Moscow", "Stalin", "Hello", "Dear", "Please", "No", "Vol", "Pp", "Typescript", "Autograph", "Original", "Copy",
     "Script", "Encryption", "Cipher", "Telegram", "Series", "Strictly", "Personal", "Bottom", "Further", "However",
+    "Comrade", "Comrades", "Tov",
 }
 
 

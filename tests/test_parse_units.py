@@ -158,6 +158,9 @@ def test_year_inferred_across_new_year():
     ("I do not object.", "agreed"),
     ("with Stalin's amendment were approved", "amended"),
     ("Received.", "other"),
+    ("Stalin answered in the affirmative", "agreed"),
+    ("Stalin replied positively", "agreed"),
+    ("Stalin answered in the negative", "rejected"),
 ])
 def test_outcomes(text, outcome):
     assert classify_outcome(text) == outcome
@@ -269,3 +272,12 @@ def test_pb_decision_wordings(note, date, sheet):
                       "Text 1 .\nKaganovich.\n____________________\n1 " + note + "\n", "v.txt", AUTH)
     (L,) = page.letters
     assert [(d.date, d.ref.fond, d.ref.sheets) for d in L.decisions] == [(date, "17", sheet)]
+
+
+def test_comrade_and_postscript_are_no_persons():
+    page = parse_text("T\nStalin to Kaganovich August 19, 1931\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Sochi. To Comrade Stalin, Comrade Voroshilov.\nText.\nStalin.\n"
+                      "P.S. Send me the materials on the foreign currency. St.\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert {m.surface for m in L.mentions if m.kind == "person"} == {"Stalin", "Kaganovich", "Voroshilov"}
+    assert not [w for w in page.warnings if "provisional" in w.message]
