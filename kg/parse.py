@@ -131,7 +131,8 @@ TAIL_TOKEN = re.compile(
 _SECRETARY_MARKER = re.compile(
     r"^(?P<text>.*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?)\s+(?P<m>\d{1,2})\s*\.?$")
 LEAD_DATE = re.compile(r"^\s*(?P<date>" + _ROMAN_DATE_TOKEN + r")\.?\s+(?P<rest>\S.*)$")
-GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute)\b")
+GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]ishes|[Hh]andshake|[Ss]alute|[Ee]mbrace|"
+                            r"shake\s+your\s+hand|[Aa]ll\s+the\s+best)\b")
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")

@@ -281,3 +281,13 @@ def test_comrade_and_postscript_are_no_persons():
     (L,) = page.letters
     assert {m.surface for m in L.mentions if m.kind == "person"} == {"Stalin", "Kaganovich", "Voroshilov"}
     assert not [w for w in page.warnings if "provisional" in w.message]
+
+
+@pytest.mark.parametrize("closing", ["I embrace you warmly. Yours L. Kaganovich.",
+                                     "I firmly shake your hand. Your L. Kaganovich.",
+                                     "All the best. Yours L. Kaganovich."])
+def test_closing_formula_before_the_signature(closing):
+    page = parse_text("T\nKaganovich to Stalin August 19, 1933\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Hello dear Comrade Stalin!\nText about grain.\n" + closing + "\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert (L.signature, [t for _, t in L.body]) == (closing, ["Text about grain."])
