@@ -146,6 +146,7 @@ _ADDRESS_WORDS = re.compile(r"\b(?:Central Committee|CC|Tov\.|Comrade)\b")
 _TO_PERSON = re.compile(r"^(?:T\.|T\[\w*\]|To)\s")
 _NOT_ADDRESS_WORDS = re.compile(r"\b(?:ask|we|I|please)\b", re.I)
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.\"”])")
+_SENT_FROM = re.compile(r"from\s+(?=[A-Z])")
 _PLACE_WORDS = re.compile(r"(?P<p>[A-Z][\w'’-]*(?:[- ][A-Z][\w'’-]*)*)")
 _SPACE_BEFORE_CAPITAL = re.compile(r"(?<=\w)[ ](?=[A-Z])")
 _SPACE_AFTER_STOP = re.compile(r"(?<=[.!])\s+")
@@ -582,7 +583,11 @@ class PageParser:
     def _transmission(self, text: str, line: int, anchor: str | None, sent: bool = False) -> Transmission:
         rest = (SENT_LINE if sent else FROM_LINE).match(text).group("rest")
         tx = Transmission(line, text)
-        pm = None if sent else _PLACE_WORDS.match(rest)
+        # "Sent from Moscow on September 2, 1936 at 2 o'clock": a Sent line may name the place too
+        fm = _SENT_FROM.match(rest) if sent else None
+        if fm:
+            rest = rest[fm.end():]
+        pm = _PLACE_WORDS.match(rest) if fm or not sent else None
         if pm:
             words = []
             for w in _SPACE_BEFORE_CAPITAL.split(pm.group("p")):

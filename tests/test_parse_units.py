@@ -291,3 +291,14 @@ def test_closing_formula_before_the_signature(closing):
                       "Hello dear Comrade Stalin!\nText about grain.\n" + closing + "\n", "v.txt", AUTH)
     (L,) = page.letters
     assert (L.signature, [t for _, t in L.body]) == (closing, ["Text about grain."])
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Sent from Moscow on September 2, 1936 at 2 o'clock. 30 min.", ("Moscow", "1936-09-02", "02:30")),
+    ("Sent 9-00 2.9.1936", (None, "1936-09-02", "09:00")),
+])
+def test_sent_line_with_or_without_a_place(line, expected):
+    page = parse_text("T\nKaganovich to Stalin September 2, 1936\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Encryption.\n" + line + "\nSochi. Tov. Stalin.\nText.\nKaganovich.\n", "v.txt", AUTH)
+    tx = page.letters[0].transmission
+    assert (tx.place, tx.date, tx.time) == expected
