@@ -137,8 +137,12 @@ SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
+_CITED_NO = re.compile(r"\d{1,5}(?:\s*/\s*sh)?")
+# "Your 121", "Your No. 1620/sh", and several at once: "Your Nos. 118, 119", "Your numbers 24 and 25".
 REPLY_CITE = re.compile(
-    r"\b[Yy]ours?\s+(?:number\s+|No\.?\s*|Nr\.?\s*|#\s*)?(?P<n>\d{1,5}(?:\s*/\s*sh)?)(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)")
+    r"\b[Yy]ours?\s+(?:numbers?\s+|Nos?\.?\s*|Nr\.?\s*|#\s*)?(?P<n>" + _CITED_NO.pattern + r")(?!\d|[%/.,]\d|st\b|nd\b|rd\b|th\b)"
+    r"(?P<more>(?:\s*(?:,|and|&)\s*(?:No\.?\s*)?" + _CITED_NO.pattern + r"(?![\d%/.,]\d))*)"
+    r"(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)")
 FOOTNOTE_NUM = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))?\s*(?P<t>[A-Z“\"«(\[].*)$")
 GREETING_LINE = re.compile(r"^\s*(?:Hello|Dear|Greetings|Good afternoon|Hi)\b")
 _ADDRESS_LEAD = re.compile(r"^(?:T\.|Tov\.|Comrade|To\b|Dear\b|[A-Z][a-z]+\.\s)")
@@ -754,12 +758,18 @@ class PageParser:
         texts = [t for _, t in L.body] + ([L.signature] if L.signature else [])
         L.cipher_nos = list(L.cipher_nos)
         for t in texts:
+            # "Your No. 1620/sh" cites the letter answered; it is not this letter's number
+            cited = [c.span() for c in REPLY_CITE.finditer(t)]
             for m in CIPHER_HP.finditer(t):
+                if any(a <= m.start() < b for a, b in cited):
+                    continue
                 L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
                 if (r := _RANGE_END.match(t[m.end():])) and int(r.group(1)) - int(L.cipher_nos[-1]) in range(1, 20):
                     # "HP 118-120": every number of the range
                     L.cipher_nos += [str(x) for x in range(int(L.cipher_nos[-1]) + 1, int(r.group(1)) + 1)]
             for m in CIPHER_SH.finditer(t):
+                if any(a <= m.start() < b for a, b in cited):
+                    continue
                 L.cipher_nos.append(_squeeze(m.group("n")))
         L.cipher_nos = list(dict.fromkeys(L.cipher_nos))
 
@@ -782,9 +792,7 @@ class PageParser:
     def _replies(self, L: Letter) -> None:
         for n, t in L.body:
             for m in REPLY_CITE.finditer(t):
-                no = _squeeze(m.group("n"))
-                L.cited_numbers.append((n, no))
-                # Each cited number has its own answer: "Your 121 - I agree. Your 122 - I object."
+                # Each citation has its own answer: "Your 121 - I agree. Your 122 - I object."
                 after = t[m.end():].lstrip(" .:-–—")
                 nxt = REPLY_CITE.search(after)
                 window = after[: nxt.start()] if nxt else after
@@ -792,7 +800,10 @@ class PageParser:
                 outcome = classify_outcome(first)
                 if outcome == "other":
                     outcome = classify_outcome(window)
-                L.reply_outcomes.setdefault(no, (outcome, window.strip()))
+                for no in [m.group("n")] + _CITED_NO.findall(m.group("more")):
+                    no = _squeeze(no)
+                    L.cited_numbers.append((n, no))
+                    L.reply_outcomes.setdefault(no, (outcome, window.strip()))
                 if L.reply_outcome is None:
                     L.reply_outcome, L.reply_text = outcome, window.strip()
 

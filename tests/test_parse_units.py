@@ -302,3 +302,30 @@ def test_sent_line_with_or_without_a_place(line, expected):
                       "Encryption.\n" + line + "\nSochi. Tov. Stalin.\nText.\nKaganovich.\n", "v.txt", AUTH)
     tx = page.letters[0].transmission
     assert (tx.place, tx.date, tx.time) == expected
+
+
+@pytest.mark.parametrize("citation", ["Your Nos. 118, 119 received.", "Your 118, 119 received.",
+                                      "Your 118 and 119 received.", "Your numbers 118 and 119 received."])
+def test_reply_answering_several_ciphers_answers_each(citation):
+    from kg.parse import link_replies
+
+    page = parse_text(
+        "T\nKaganovich to Stalin July 2, 1932\nArchive: RGASPI F. 558. Op. 11. D. 79. L. 1.\nEncryption.\n"
+        "Sochi. Tov. Stalin.\nWe ask for your consent to the loan. HP 118.\nKaganovich.\n"
+        "Kaganovich to Stalin July 2, 1932\nArchive: RGASPI F. 558. Op. 11. D. 79. L. 2.\nEncryption.\n"
+        "Sochi. Tov. Stalin.\nWe ask for your consent to the plan. HP 119.\nKaganovich.\n"
+        "Stalin to Kaganovich July 3, 1932\nArchive: RGASPI F. 558. Op. 11. D. 79. L. 3.\nKaganovich.\n"
+        + citation + " I agree with both.\nStalin.\n", "v.txt", AUTH)
+    assert link_replies([page]) == []
+    first, second, reply = page.letters
+    assert [no for _, no in reply.cited_numbers] == ["118", "119"] and reply.cipher_nos == []
+    for request in (first, second):
+        assert (request.response.outcome, request.response.reply_line, request.response.date) == (
+            "agreed", reply.line, "1932-07-03")
+
+
+def test_cited_number_is_not_the_reply_letters_own():
+    page = parse_text("T\nStalin to Kaganovich September 12, 1935\nArchive: RGASPI F. 558. Op. 11. D. 90. L. 3.\n"
+                      "Kaganovich.\nYour No. 1620/sh. Agree.\nStalin.\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert L.cited_numbers == [(5, "1620/sh")] and L.cipher_nos == []
