@@ -257,6 +257,7 @@ OUTCOME_RULES = [
 ]
 
 
+_ANSWER_BEFORE = re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I)
 _DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
 _AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
 _WEAK_ANSWER = re.compile(r"\b(?:wrote|informed|proposed|suggested|telegraphed|cabled|wired|sent\s+a\s+telegram|"
@@ -923,6 +924,13 @@ class PageParser:
                                                     own_ref if own_ref and own_ref.fond else None, pub,
                                                     [r for r in seg_refs[1:] if r.fond] if own_ref else []))
                     elif kind == "dispatch":
+                        if L.response is not None and _ANSWER_BEFORE.search(seg[max(0, ts - 40):ts]):
+                            # "Stalin's answer was sent on August 3 at 17 h. 40 min.": the answer's time
+                            if L.response.date is None and L.response.evidence == "footnote":
+                                tm = D.find_time(window)
+                                L.response.date = date if date and (not letter_date or date >= letter_date) else None
+                                L.response.time = L.response.time or (tm.hhmm if tm and L.response.date else None)
+                            continue
                         if L.transmission is not None:
                             continue
                         tm = D.find_time(window)

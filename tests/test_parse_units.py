@@ -329,3 +329,18 @@ def test_cited_number_is_not_the_reply_letters_own():
                       "Kaganovich.\nYour No. 1620/sh. Agree.\nStalin.\n", "v.txt", AUTH)
     (L,) = page.letters
     assert L.cited_numbers == [(5, "1620/sh")] and L.cipher_nos == []
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("Stalin's answer was sent on August 3 at 17 h. 40 min.: “Agree.” (RGASPI F. 558. Op. 11. D. 83. L. 5).",
+     ("agreed", "1934-08-03", "17:40")),
+    ("Stalin agreed with the amendment that the norm be lowered. The answer was sent on August 5 at 0 h. 30 min. "
+     "(Ibid. L. 9).", ("amended", "1934-08-05", "00:30")),
+])
+def test_when_the_answer_was_sent_dates_the_answer(note, expected):
+    page = parse_text("T\nKaganovich to Stalin August 2, 1934\nArchive: RGASPI F. 558. Op. 11. D. 83. L. 2.\n"
+                      "Encryption.\nFrom Moscow 2/VIII - 34 at 3 o'clock. 30 minutes. In. No. 93.\nSochi. Tov. Stalin.\n"
+                      "We ask for your consent 1 .\nKaganovich.\n____________________\n1 " + note + "\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert (L.response.outcome, L.response.date, L.response.time) == expected
+    assert (L.transmission.place, L.transmission.date, L.transmission.time) == ("Moscow", "1934-08-02", "03:30")
