@@ -880,12 +880,16 @@ class PageParser:
                 triggers = _dedupe_triggers(sorted(triggers))
                 last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
                 mentions = D.find_dates(seg, anchor)
+                quoted = [q.span() for q in QUOTE.finditer(seg)]
                 for k, (ts, te, kind) in enumerate(triggers):
                     prev_end = triggers[k - 1][1] if k else 0
                     next_start = triggers[k + 1][0] if k + 1 < len(triggers) else len(seg)
                     before = [d for d in mentions if prev_end <= d.start < ts] or \
                              [d for d in mentions if d.end <= ts and kind in ("decision",)]
                     after = [d for d in mentions if ts <= d.start < next_start]
+                    if kind == "response":
+                        # a date inside Stalin's quoted words ("… begin not earlier than October 1") is not his answer's
+                        after = [d for d in after if not any(a <= d.start < b for a, b in quoted)]
                     dm = before[-1] if before else (after[0] if after else None)
                     if kind == "decision" and after and _DATE_FOLLOWS.fullmatch(seg[te:after[0].start]):
                         dm = after[0]  # "…; the addition was approved by the PB on June 16": the PB's own date

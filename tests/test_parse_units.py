@@ -344,3 +344,12 @@ def test_when_the_answer_was_sent_dates_the_answer(note, expected):
     (L,) = page.letters
     assert (L.response.outcome, L.response.date, L.response.time) == expected
     assert (L.transmission.place, L.transmission.date, L.transmission.time) == ("Moscow", "1934-08-02", "03:30")
+
+
+def test_date_inside_stalins_quoted_words_does_not_date_his_answer():
+    page = parse_text("T\nKaganovich to Stalin September 2, 1931\nArchive: RGASPI F. 558. Op. 11. D. 76. L. 2.\n"
+                      "Sochi. Tov. Stalin.\nWe ask for your consent 1 .\nKaganovich.\n____________________\n"
+                      "1 Stalin replied with a telegram: “I agree, with the amendment that the subscription should "
+                      "begin not earlier than October 1” (RGASPI F. 558. Op. 11. D. 76. L. 5).\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert (L.response.outcome, L.response.date) == ("amended", None)
