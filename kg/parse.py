@@ -229,7 +229,9 @@ DECISION_TRIGGERS = [re.compile(p) for p in (
     r"\b(?:removed|withdrawn|taken\s+off)\s+from\s+the\s+agenda\s+of\s+(?:the\s+)?" + PB + r"\b",
 )]
 DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\s+cipher|encrypted|by\s+telegraph|by\s+telegram|"
-                      r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b", re.I)
+                      r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b|"
+                      # a sentence of its own: "Sent on 5 August at 17 h. 40 min. from Sochi in code."
+                      r"(?:^|(?<=[.;)]\s))sent\s+(?=on\b|from\b)|\b(?:encrypted|ciphered)\s+and\s+sent\b", re.I)
 FORWARDED = re.compile(r"\bforwarded\b[^().]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)", re.I)
 NOTED_DOC = re.compile(
     r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|memorandum|report|cipher|"

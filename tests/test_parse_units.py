@@ -353,3 +353,17 @@ def test_date_inside_stalins_quoted_words_does_not_date_his_answer():
                       "begin not earlier than October 1” (RGASPI F. 558. Op. 11. D. 76. L. 5).\n", "v.txt", AUTH)
     (L,) = page.letters
     assert (L.response.outcome, L.response.date) == ("amended", None)
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("Sent on 5 August at 17 h. 40 min. from Sochi in code (Ibid. L. 16).", ("Sochi", "1934-08-05", "17:40")),
+    ("Sent from Sochi in code on August 4 at 3 h. 10 min.", ("Sochi", "1934-08-04", "03:10")),
+    ("Encrypted and sent from Sochi on August 4 at 3 h. 10 min.", ("Sochi", "1934-08-04", "03:10")),
+    ("Number and date entered by the secretary. Sent on the same day from Sochi at 17 h. 40 min.",
+     ("Sochi", "1934-08-04", "17:40")),
+])
+def test_dispatch_notes_in_other_word_orders(note, expected):
+    page = parse_text("T\nStalin to Kaganovich August 4, 1934\nArchive: RGASPI F. 558. Op. 11. D. 83. L. 2. Autograph.\n"
+                      "Kaganovich.\nText 1 .\nStalin.\n____________________\n1 " + note + "\n", "v.txt", AUTH)
+    tx = page.letters[0].transmission
+    assert (tx.place, tx.date, tx.time) == expected
