@@ -259,6 +259,7 @@ OUTCOME_RULES = [
 ]
 
 
+_CONTINUED = re.compile(r"\s*\)?\s*[,;]\s*(?:and\s+)?on\s+(?:\d{1,2}\s+)?[A-Z][a-z]+")
 _ANSWER_BEFORE = re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I)
 _DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
 _AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
@@ -868,6 +869,7 @@ class PageParser:
                 last = en
             if last < len(text):
                 bounds.append((last, len(text), []))
+            continues = False  # the segment before stated a decision
             for seg_start, seg_end, seg_refs in bounds:
                 seg_ref = seg_refs[0] if seg_refs else None
                 seg = text[seg_start:seg_end]
@@ -880,6 +882,11 @@ class PageParser:
                 triggers += [(m.start(), m.end(), "forward") for m in FORWARDED.finditer(seg)]
                 triggers += [(m.start(), m.end(), "noted") for m in NOTED_DOC.finditer(seg)]
                 triggers = _dedupe_triggers(sorted(triggers))
+                decided_before = len(L.decisions)
+                if not triggers and continues and seg_ref and seg_ref.fond == "17" and _CONTINUED.match(seg):
+                    # "… (F. 17 … L. 50), on September 22 - the decision on the Kremlin case (Ibid. …)":
+                    # a further decision, stated in the same sentence as the one before
+                    triggers = [(0, 0, "decision")]
                 last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
                 mentions = D.find_dates(seg, anchor)
                 quoted = [q.span() for q in QUOTE.finditer(seg)]
@@ -957,6 +964,7 @@ class PageParser:
                                                      own_ref if own_ref and own_ref.fond else None))
                     if date and kind in ("response", "decision", "dispatch"):
                         anchor = date
+                continues = len(L.decisions) > decided_before
 
     def _place(self, name: str) -> str:
         e = self.auth.lookup(name, kind="place")

@@ -367,3 +367,14 @@ def test_dispatch_notes_in_other_word_orders(note, expected):
                       "Kaganovich.\nText 1 .\nStalin.\n____________________\n1 " + note + "\n", "v.txt", AUTH)
     tx = page.letters[0].transmission
     assert (tx.place, tx.date, tx.time) == expected
+
+
+def test_a_further_decision_in_the_same_sentence():
+    page = parse_text("T\nKaganovich to Stalin September 19, 1935\nArchive: RGASPI F. 558. Op. 11. D. 90. L. 2.\n"
+                      "Sochi. Tov. Stalin.\nWe ask for your consent 1 .\nKaganovich.\n____________________\n"
+                      "1 On September 20, 1935, the PB approved the plan (RGASPI. F. 17. Op. 3. D. 971. L. 50), on "
+                      "September 22 - the decision on the Kremlin case (Ibid. Op. 163. D. 1079. L. 110–112).\n",
+                      "v.txt", AUTH)
+    (L,) = page.letters
+    assert [(d.date, d.ref.opis, d.ref.delo, d.ref.sheets) for d in L.decisions] == [
+        ("1935-09-20", "3", "971", "50"), ("1935-09-22", "163", "1079", "110–112")]
