@@ -137,6 +137,8 @@ SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
 CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
+LETTER_CITE = re.compile(r"\b[Yy]our\s+(?:letter|note)\s+(?:of|from|dated)\s+(?P<date>(?:\d{1,2}\s+)?[A-Z][a-z]+\.?"
+                         r"(?:\s+\d{1,2})?(?:,?\s*1[89]\d\d)?)")
 _CITED_NO = re.compile(r"\d{1,5}(?:\s*/\s*sh)?")
 # "Your 121", "Your No. 1620/sh", and several at once: "Your Nos. 118, 119", "Your numbers 24 and 25".
 REPLY_CITE = re.compile(
@@ -810,6 +812,18 @@ class PageParser:
                     L.reply_outcomes.setdefault(no, (outcome, window.strip()))
                 if L.reply_outcome is None:
                     L.reply_outcome, L.reply_text = outcome, window.strip()
+        # A letter answered by date, as handwritten letters are: "I received your letter of September 2."
+        for k, (n, t) in enumerate(L.body):
+            for m in LETTER_CITE.finditer(t):
+                dm = next(iter(D.find_dates(m.group("date"), L.date)), None)
+                cited = D.resolve(dm, L.date) if dm else None
+                if not cited or (L.date and cited > L.date):
+                    continue
+                window = t[m.end():].lstrip(" .:-–—") or (L.body[k + 1][1] if k + 1 < len(L.body) else "")
+                first = _sentence_at(window, 0) if window else ""
+                outcome = classify_outcome(first) if first else "other"
+                L.cited_letters.append((n, cited))
+                L.reply_outcomes.setdefault("letter of " + cited, (outcome, first.strip()))
 
     # -- notes ----------------------------------------------------------------------------------------------------
 
@@ -1219,4 +1233,21 @@ def link_replies(pages: list[Page]) -> list[Warning_]:
                 outcome, text = R.reply_outcomes.get(no, (R.reply_outcome or "other", R.reply_text or ""))
                 Q.response = Response(outcome, line, "reply letter", text, R.date, None, None, None, None, R.line,
                                       R.source)
+        for line, date in R.cited_letters:
+            cands = [L for L in letters if L is not R and L.date == date and set(L.author_keys) & set(R.recipient_keys)
+                     and set(L.recipient_keys) & set(R.author_keys) and L.is_request]
+            if not cands:
+                continue  # many letters the answers cite are not in the edition
+            Q = max(cands, key=lambda L: (L.source == R.source, L.source, L.line))
+            if (Q.source, Q.line) not in R.replies_to:
+                R.replies_to.append((Q.source, Q.line))
+            outcome, text = R.reply_outcomes["letter of " + date]
+            if Q.response is None:
+                Q.response = Response(outcome, line, "reply letter", text, R.date, None, None, None, None, R.line,
+                                      R.source)
+            elif Q.response.reply_line is None and Q.response.date == R.date:
+                # "See Stalin's answer in the letter of September 9": the note names this reply, which says what
+                Q.response.reply_line, Q.response.reply_source = R.line, R.source
+                if Q.response.outcome == "other":
+                    Q.response.outcome = outcome
     return warnings

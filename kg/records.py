@@ -165,6 +165,7 @@ class Letter:
     reply_outcome: str | None = None
     reply_text: str | None = None
     reply_outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)  # cited number → (outcome, text)
+    cited_letters: list[tuple[int, str]] = field(default_factory=list)  # (line, "1931-09-02"): "your letter of …"
     response: Response | None = None
     decisions: list[Decision] = field(default_factory=list)
     noted: list[NotedDocument] = field(default_factory=list)

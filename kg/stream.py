@@ -107,14 +107,16 @@ class ShardedBuild:
         gather(self.workers, one)
         self.pages = [by_path[p] for p in self.paths]
         warnings = [w for p in self.pages for w in p.warnings]
-        unanswered = {(L.source, L.line) for p in self.pages for L in p.letters if L.response is None}
+        # Joining replies answers letters and may complete a note's answer with its reply letter.
+        before = {(L.source, L.line): replace(L.response) if L.response else None
+                  for p in self.pages for L in p.letters}
         warnings += link_replies(self.pages)
         shard_of = {self.names[p]: k for k, share in enumerate(self.shards) for p in share}
         self._links = [{} for _ in self.shards]
         for p in self.pages:
             for L in p.letters:
                 key = (L.source, L.line)
-                answered = key in unanswered and L.response is not None
+                answered = L.response is not None and L.response != before[key]
                 if L.replies_to or answered:
                     self._links[shard_of[L.source]][key] = (L.replies_to, L.response if answered else None)
         return self.pages, warnings
