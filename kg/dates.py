@@ -115,11 +115,12 @@ class DateMention:
     start: int
     end: int
     iso: str | None
-    relative: str | None  # "same", "next", "previous" for relative expressions
+    relative: str | None  # "same", "next", "previous", or days later ("2") for relative expressions
 
 
 _DATE_MENTION_RE = re.compile(
     r"(?P<rel>\b(?:on\s+)?the\s+(?P<which>same|next|following|previous)\s+day\b)"
+    r"|(?P<later>\b(?P<n>a|one|two|three|four|five|six|seven|[1-9])\s+days?\s+later\b)"
     r"|(?P<md>\b(?P<m1>" + MONTH_RE + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?(?!\d)(?:\s*,?\s*(?P<y1>1[89]\d\d))?)"
     r"|(?P<dm>\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?\s+(?P<m2>" + MONTH_RE + r")(?:\s*,?\s*(?P<y2>1[89]\d\d))?)",
     re.IGNORECASE,
@@ -134,6 +135,10 @@ def find_dates(text: str, anchor: str | None) -> list[DateMention]:
             which = m.group("which").lower()
             rel = {"same": "same", "next": "next", "following": "next", "previous": "previous"}[which]
             out.append(DateMention(m.start(), m.end(), None, rel))
+            continue
+        if m.group("later"):
+            n = m.group("n").lower()
+            out.append(DateMention(m.start(), m.end(), None, str(_NUMBER_WORDS.get(n) or int(n))))
             continue
         if m.group("md"):
             mon, day, yr = m.group("m1"), m.group("d1"), m.group("y1")
@@ -150,12 +155,17 @@ def find_dates(text: str, anchor: str | None) -> list[DateMention]:
     return out
 
 
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_RELATIVE_DAYS = {"same": 0, "next": 1, "previous": -1}
+
+
 def resolve(mention: DateMention, anchor: str | None) -> str | None:
     if mention.relative is None:
         return mention.iso
     if not anchor or len(anchor) != 10:
         return None
-    return shift(anchor, {"same": 0, "next": 1, "previous": -1}[mention.relative])
+    rel = mention.relative
+    return shift(anchor, _RELATIVE_DAYS[rel] if rel in _RELATIVE_DAYS else int(rel))
 
 
 _TIME_BODY = (

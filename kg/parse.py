@@ -262,6 +262,8 @@ OUTCOME_RULES = [
 
 
 _CONTINUED = re.compile(r"\s*\)?\s*[,;]\s*(?:and\s+)?on\s+(?:\d{1,2}\s+)?[A-Z][a-z]+")
+# "Your 2 and 3 received. I agree with Mikoyan.": the answer follows the receipt
+_RECEIVED = re.compile(r"(?:(?:is|are|were|have\s+been)\s+)?received\b[^.!?,;]{0,40}[.!?,;]\s*", re.I)
 _ANSWER_BEFORE = re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I)
 _DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
 _AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
@@ -800,6 +802,7 @@ class PageParser:
             for m in REPLY_CITE.finditer(t):
                 # Each citation has its own answer: "Your 121 - I agree. Your 122 - I object."
                 after = t[m.end():].lstrip(" .:-–—")
+                after = after[len(m2.group(0)):] if (m2 := _RECEIVED.match(after)) else after
                 nxt = REPLY_CITE.search(after)
                 window = after[: nxt.start()] if nxt else after
                 first = _sentence_at(window, 0) if window else ""

@@ -141,6 +141,15 @@ def test_roman_dates(text, iso):
 def test_relative_dates_resolve_against_anchor():
     ms = D.find_dates("On the same day ... the next day ... On October 10 ... on 10 October", "1934-10-09")
     assert [D.resolve(m, "1934-10-09") for m in ms] == ["1934-10-09", "1934-10-10", "1934-10-10", "1934-10-10"]
+    ms = D.find_dates("Two days later … a day later … 3 days later", "1934-10-30")
+    assert [D.resolve(m, "1934-10-30") for m in ms] == ["1934-11-01", "1934-10-31", "1934-11-02"]
+
+
+def test_a_reply_that_acknowledges_receipt_answers_after_it():
+    page = parse_text("T\nStalin to Kaganovich September 3, 1935\nArchive: RGASPI F. 558. Op. 11. D. 90. L. 3.\n"
+                      "Kaganovich.\nYour 2 and 3 received. I agree with Mikoyan. Grinko is wrong.\nStalin.\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert {no: outcome for no, (outcome, _) in L.reply_outcomes.items()} == {"2": "agreed", "3": "agreed"}
 
 
 def test_year_inferred_across_new_year():
