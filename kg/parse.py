@@ -245,7 +245,7 @@ QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]?")
 OUTCOME_RULES = [
     ("abstained", re.compile(r"\babstain", re.I)),
     ("amended", re.compile(r"\bamend|\bcorrection|\bcorrected\b|\bedit(?:s|ed|ing)\b|\bwith\s+changes|"
-                           r"\bwith\s+(?:the\s+following\s+|his\s+|an?\s+)?addition|\bagreed?,?\s+but\b", re.I)),
+                           r"\bwith\s+(?:the\s+following\s+|his\s+|an?\s+)?addition|\bagreed?,?\s+but\b|\bagreed?\.\s+But\b", re.I)),
     ("agreed", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+(?:object|mind)|\bno\s+objections?\b|\bnot\s+against\b", re.I)),
     ("rejected", re.compile(r"\b(?:did|do|does)\s*(?:not|n't)\s+agree|\bdisagree|\bobject(?:ed|s|ion)?\b|\bagainst\b|\breject|"
                             r"\brefus|\bdeclin|\bveto|\bdo\s+without\b|\bnot\s+necessary|\bunnecessary|\binexpedient|"
@@ -266,7 +266,8 @@ _CONTINUED = re.compile(r"\s*\)?\s*[,;]\s*(?:and\s+)?on\s+(?:\d{1,2}\s+)?[A-Z][a
 _RECEIVED = re.compile(r"(?:(?:is|are|were|have\s+been)\s+)?received\b[^.!?,;]{0,40}[.!?,;]\s*", re.I)
 _ANSWER_BEFORE = re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I)
 _DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
-_AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree,?\s+(?:but|with\s+(?:the\s+)?(?:amendment|correction|addition))", re.I)
+_AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree(?:,?\s+but|\.\s+But\b|,?\s+with\s+(?:the\s+)?(?:amendment|correction|addition))",
+                           re.I)
 _WEAK_ANSWER = re.compile(r"\b(?:wrote|informed|proposed|suggested|telegraphed|cabled|wired|sent\s+a\s+telegram|"
                           r"note|notes|mark|inscription|telegram|cipher|encryption)\b")
 _AMENDED = next(rx for outcome, rx in OUTCOME_RULES if outcome == "amended")

@@ -170,6 +170,7 @@ def test_year_inferred_across_new_year():
     ("Stalin answered in the affirmative", "agreed"),
     ("Stalin replied positively", "agreed"),
     ("Stalin answered in the negative", "rejected"),
+    ("I agree. But the presidium is too large, reduce it to 15 people", "amended"),
 ])
 def test_outcomes(text, outcome):
     assert classify_outcome(text) == outcome
