@@ -24,15 +24,20 @@ _P = {
 }
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# A name followed by one of these words names a thing after the person ("Gorky region", "Gogol monument").
+# A name followed by one of these words names a thing after the person ("Gorky region", "Gogol monument",
+# "Kirov Street", "the Kalinin regional committee").
 _NAMED_AFTER_NEXT = re.compile(
-    r"\s*(?:region|regions|oblast|krai|kray|territory|district|districts|raion|street|square|prospect|avenue|"
-    r"monument|Academy|Institute|University|plant|Plant|factory|Factory|works|Works|station|Station|Park|park|"
-    r"canal|Canal|Military|Military-Political|Prize|prize|Palace|Theatre|Theater|collective farm|commune|"
-    r"Commune|mine|Mine|embankment|bridge|Bridge|airship|ship|Library|Museum|Stadium|Automobile|Tractor|road|Road|"
-    r"railway|Railway|metro|Metro|port|Port|plants|factories|mines|works)\b"
-)
-_NAMED_AFTER_PREV = re.compile(r"(?:Order of(?: the)?|named after|imeni|im\.|name of|city of)\s*$")
+    r"\s*(?:region|regions|regional|oblast|krai|kray|territory|territorial|district|districts|raion|city|street|"
+    r"square|prospect|avenue|monument|Academy|Institute|University|plant|factory|works|station|Park|canal|Military|"
+    r"Military-Political|Prize|Palace|Theatre|Theater|collective farm|commune|mine|embankment|bridge|airship|ship|"
+    r"Library|Museum|Stadium|Automobile|Tractor|Machine(?:-Tool)?|road|railway|metro|port|plants|factories|mines|"
+    r"Komsomol)\b", re.I)
+# "Order of Lenin", "the cruiser "Kirov"", "the airship "Klim Voroshilov"".
+_NAMED_AFTER_PREV = re.compile(r"(?:Order of(?: the)?|named after|imeni|im\.|name of|city of|"
+                               r"(?:cruiser|icebreaker|ice-breaker|airship|ship|steamer|steamship|plane|aircraft|"
+                               r"destroyer|submarine|motor ship)\s*[\"“«](?:[A-Z][a-z]+\s+)?)\s*$", re.I)
+# "In Gorky", "from Gorky": a name that is a place as well as a person, after a preposition of place.
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|from|near|at)\s+$", re.I)
 
 
 @dataclass
@@ -186,6 +191,8 @@ class Authority:
             init = (before.group(1) if before else None) or (post.group(1) if post else None)
             named_after = bool(_NAMED_AFTER_NEXT.match(text, after) or _NAMED_AFTER_PREV.search(text[max(0, p - 24):p]))
             kinds = {e.kind for e in self._by_form.get(name, [])}
+            if not named_after and "place" in kinds and _PLACE_PREPOSITION.search(text[max(0, p - 8):p]):
+                named_after = True
             if named_after:
                 # "Gorky region" is the place, never the writer; "Order of Lenin" is no mention of Lenin.
                 entry = self.lookup(name, kind="place") if "place" in kinds else None

@@ -1068,6 +1068,9 @@ _NOT_NAMES = {
     "Moscow", "Stalin", "Hello", "Dear", "Please", "No", "Vol", "Pp", "Typescript", "Autograph", "Original", "Copy",
     "Script", "Encryption", "Cipher", "Telegram", "Series", "Strictly", "Personal", "Bottom", "Further", "However",
     "Comrade", "Comrades", "Tov",
+    # titles and common nouns that follow "Comrade" or initials: "comrades Stakhanovites", "Stalin I.V. Works"
+    "Stakhanovite", "Stakhanovites", "Commander", "Prosecutor", "Director", "Deputies", "Delegates", "Members",
+    "Street", "Square", "Works", "Complete", "Collected", "Report", "Speech", "Selected", "Article", "Letter",
 }
 
 

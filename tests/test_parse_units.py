@@ -199,6 +199,21 @@ def test_named_after_is_no_mention_of_the_person():
     assert not {k for k in found if k.startswith("person/") and k != "person/zhdanov"}
 
 
+@pytest.mark.parametrize("text", [
+    "In Gorky we examined the automobile plant.", "From Gorky 20/VIII - 33 at 4 o'clock.",
+    "We are widening Gorky Street and Kirov Street.", "The Gorky Regional Committee asks for help.",
+    "The Kalinin regional committee lags behind.", "The Ordzhonikidze Machine-Tool Plant is late.",
+    'The cruiser "Kirov" left port.', 'The airship "Klim Voroshilov" flew over the square.',
+])
+def test_places_and_things_named_after_a_person_name_nobody(text):
+    assert not [m for m in AUTH.find(text) if m.entry.kind == "person"]
+
+
+def test_the_person_is_still_found_without_such_words():
+    assert {m.entry.key for m in AUTH.find("Gorky wrote to Stalin; Kirov agreed.")} == {
+        "person/gorky", "person/stalin", "person/kirov"}
+
+
 # -- whole letters: notes, replies, requests --------------------------------------------------------------------
 
 PAGE = """Test page
@@ -286,7 +301,8 @@ def test_pb_decision_wordings(note, date, sheet):
 
 def test_comrade_and_postscript_are_no_persons():
     page = parse_text("T\nStalin to Kaganovich August 19, 1931\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
-                      "Sochi. To Comrade Stalin, Comrade Voroshilov.\nText.\nStalin.\n"
+                      "Sochi. To Comrade Stalin, Comrade Voroshilov.\nThe comrades Stakhanovites widen Gorky Street and "
+                      "Kirov Street. Comrade Prosecutor agrees.\nStalin.\n"
                       "P.S. Send me the materials on the foreign currency. St.\n", "v.txt", AUTH)
     (L,) = page.letters
     assert {m.surface for m in L.mentions if m.kind == "person"} == {"Stalin", "Kaganovich", "Voroshilov"}
