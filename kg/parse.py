@@ -234,7 +234,11 @@ DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\
                       r"by\s+direct\s+wire|by\s+phone)|\bwas\s+sent\b|\bwas\s+(?:encrypted|ciphered|telegraphed)\b|"
                       # a sentence of its own: "Sent on 5 August at 17 h. 40 min. from Sochi in code."
                       r"(?:^|(?<=[.;)]\s))sent\s+(?=on\b|from\b)|\b(?:encrypted|ciphered)\s+and\s+sent\b", re.I)
-FORWARDED = re.compile(r"\bforwarded\b[^().]*?\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)", re.I)
+# "forwarded … as No. 129", "forwarded the text to I.V. Stalin in Sochi as No. 1457", "sent … under No. 211":
+# the words between may hold initials and "Tov.", not a full stop that ends the sentence.
+_FORWARD_GAP = r"(?:[^().]|(?<=\b[A-Z])\.|(?<=\bTov)\.|(?<=\btov)\.){0,160}?"
+FORWARDED = re.compile(r"\b(?:forwarded|transmitted|passed\s+on)\b" + _FORWARD_GAP + r"\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)|"
+                       r"\bsent\b" + _FORWARD_GAP + r"\b(?:as|under)\s+No\.?\s*(?P<sent_no>\d+(?:\s*/\s*\w+)?)", re.I)
 NOTED_DOC = re.compile(
     r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|memorandum|report|cipher|"
     r"encryption|message)\b")
@@ -972,7 +976,7 @@ class PageParser:
                                                       date or anchor, tm.hhmm if tm else None)
                     elif kind == "forward":
                         m = FORWARDED.search(seg, ts)
-                        L.forwarded_no = _squeeze(m.group("no"))
+                        L.forwarded_no = _squeeze(m.group("no") or m.group("sent_no"))
                         who = [x for x in self.auth.find(seg[:ts]) if x.entry.kind == "person"]
                         L.forwarded_by = who[-1].entry.key if who else None
                     elif kind == "noted":

@@ -404,3 +404,21 @@ def test_a_further_decision_in_the_same_sentence():
     (L,) = page.letters
     assert [(d.date, d.ref.opis, d.ref.delo, d.ref.sheets) for d in L.decisions] == [
         ("1935-09-20", "3", "971", "50"), ("1935-09-22", "163", "1079", "110–112")]
+
+
+@pytest.mark.parametrize("note, number", [
+    ("Poskrebyshev forwarded the text to I.V. Stalin in Sochi as No. 1457 (RGASPI F. 558. Op. 11. D. 740. L. 9).",
+     "1457"),
+    ("Dvinsky sent Kaganovich's telegram to Stalin in Sochi under No. 1457 (Ibid. L. 9).", "1457"),
+])
+def test_forwarded_number_across_initials_and_other_verbs(note, number):
+    from kg.parse import link_replies
+
+    page = parse_text("T\nKaganovich to Stalin October 3, 1931\nArchive: RGASPI F. 558. Op. 11. D. 740. L. 2.\n"
+                      "Encryption.\nSochi. Tov. Stalin.\nWe ask for your consent 1 .\nKaganovich.\n____________________\n"
+                      "1 " + note + "\nStalin to Kaganovich October 5, 1931\nArchive: RGASPI F. 558. Op. 11. D. 76. L. 20.\n"
+                      "Kaganovich.\nYour 1457. I do not object.\nStalin.\n", "v.txt", AUTH)
+    assert link_replies([page]) == []
+    request, reply = page.letters
+    assert request.forwarded_no == number
+    assert (request.response.outcome, request.response.reply_line) == ("agreed", reply.line)
