@@ -117,6 +117,7 @@ HANDLING = re.compile(
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$",
                        re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
+REF_CONTINUES = re.compile(r"^\s*(?:(?:RGASPI|APRF|AP RF|GARF|RGAE|RGVA|AVP RF)\.?\s*)?F\s*\.\s*[A-Z]?-?\d")
 SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>[^\n]{0,200}\d[^\n]{0,200})$")
 RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*$")
 INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+(?:\s*/\s*\w+)?)", re.I)
@@ -493,16 +494,25 @@ class PageParser:
                 self.roles.setdefault(n, "archive")
                 if not L.archive_refs:
                     self.not_understood(n, "archive line names no archive, fond, file or sheet")
+            elif L.archive_refs and REF_CONTINUES.match(t) and self.roles.get(
+                    next((self.nums[j] for j in range(i - 1, s, -1) if lines[j].strip()), None)) == "archive":
+                # the archive line wrapped: "F. 558. Op. 11. D. 40. L. 30. Autograph of Kaganovich."
+                L.archive_refs += parse_archive_line(t, n, L.archive_refs[-1])
+                self.roles[n] = "archive"
             elif m := FORM_LINE.match(t):
-                form = FORMS[_SPACES.sub(" ", m.group("f").lower())]
-                if L.form and L.form != form:
-                    self.warn(n, f"second form {form!r} after {L.form!r}; keeping the first")
-                else:
-                    L.form, L.form_line = form, n
-                self.roles[n] = "form"
+                self._form(L, m, n)
             elif m := HANDLING.match(t):
                 L.handling.append(_SPACE_BEFORE_STOP.sub(r"\1", m.group("h").strip()))
                 self.roles[n] = "handling"
+            elif (parts := _SPACE_AFTER_STOP.split(t)) and len(parts) > 1 and \
+                    all(FORM_LINE.match(x) or HANDLING.match(x) for x in parts):
+                # "Strictly secret. Cipher." on one line
+                for x in parts:
+                    if m := FORM_LINE.match(x):
+                        self._form(L, m, n)
+                    else:
+                        L.handling.append(_SPACE_BEFORE_STOP.sub(r"\1", HANDLING.match(x).group("h").strip()))
+                self.roles[n] = "form"
             elif m := FROM_LINE.match(t):
                 L.transmission = self._transmission(t, n, L.date)
                 self.roles[n] = "transmission"
@@ -588,6 +598,14 @@ class PageParser:
             self.warn(line, f"person {name!r} is not in the authority file; added as provisional")
             return "person/" + slug(family)
         return entry.key
+
+    def _form(self, L: Letter, m: re.Match, n: int) -> None:
+        form = FORMS[_SPACES.sub(" ", m.group("f").lower())]
+        if L.form and L.form != form:
+            self.warn(n, f"second form {form!r} after {L.form!r}; keeping the first")
+        else:
+            L.form, L.form_line = form, n
+        self.roles[n] = "form"
 
     def _group_key(self, group: str, line: int) -> str:
         org = _SPACES.sub(" ", _GROUP.fullmatch(group).group("org"))

@@ -422,3 +422,21 @@ def test_forwarded_number_across_initials_and_other_verbs(note, number):
     request, reply = page.letters
     assert request.forwarded_no == number
     assert (request.response.outcome, request.response.reply_line) == ("agreed", reply.line)
+
+
+@pytest.mark.parametrize("meta, refs, form, handling", [
+    ("Archive: RGASPI F. 558. Op. 11. D. 76. L. 10–11. Original. Typescript;\n"
+     "F. 558. Op. 11. D. 40. L. 30. Autograph of Kaganovich.\nDirect wire note.",
+     [("76", "10–11"), ("40", "30")], "Direct wire note", []),
+    ("Archive: RGASPI F. 558. Op. 11. D. 76. L. 10.\nStrictly secret. Cipher.", [("76", "10")], "Cipher",
+     ["Strictly secret"]),
+    ("Archive: RGASPI F. 558. Op. 11. D. 76. L. 10.\n\nCopy. Encryption.\n", [("76", "10")], "Encryption", ["Copy"]),
+])
+def test_wrapped_archive_line_and_handling_with_the_form_on_one_line(meta, refs, form, handling):
+    page = parse_text("T\nKaganovich to Stalin August 9, 1932\n" + meta + "\nFrom Kharkov 9/VIII - 32 at 4 o'clock. 15 min. "
+                      "In. No. 7.\nSochi. Tov. Stalin.\nText.\nKaganovich.\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert [(r.delo, r.sheets) for r in L.archive_refs] == refs and (L.form, L.handling) == (form, handling)
+    assert (L.transmission.place, L.transmission.time, L.transmission.incoming_no) == ("Kharkov", "04:15", "7")
+    done, lines = page.coverage()
+    assert done == lines
