@@ -117,6 +117,14 @@ HANDLING = re.compile(
 FORM_LINE = re.compile(r"^\s*(?P<f>" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")\s*\.?\s*(?:\d{1,2}\s*\.?)?\s*$",
                        re.I)
 FROM_LINE = re.compile(r"^\s*From\s+(?P<rest>.+)$")
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _number_list(text: str) -> list[str]:
+    """The numbers of "118, 119 and 120"."""
+    return [_squeeze(x) for x in _LIST_SEPARATOR.split(text) if x.strip()]
+
+
 REF_CONTINUES = re.compile(r"^\s*(?:(?:RGASPI|APRF|AP RF|GARF|RGAE|RGVA|AVP RF)\.?\s*)?F\s*\.\s*[A-Z]?-?\d")
 SENT_LINE = re.compile(r"^\s*(?:Sent|Dispatched)\b\.?\s*(?P<rest>[^\n]{0,200}\d[^\n]{0,200})$")
 RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*$")
@@ -136,7 +144,7 @@ GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]
                             r"shake\s+your\s+hand|[Aa]ll\s+the\s+best)\b")
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
-CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5})*)(?![\d/])")
+CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*(?:,|,?\s+and)\s*\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
 LETTER_CITE = re.compile(r"\b[Yy]our\s+(?:letter|note)\s+(?:of|from|dated)\s+(?P<date>(?:\d{1,2}\s+)?[A-Z][a-z]+\.?"
                          r"(?:\s+\d{1,2})?(?:,?\s*1[89]\d\d)?)")
@@ -687,7 +695,7 @@ class PageParser:
             if CIPHER_HP.fullmatch(bare) or CIPHER_SH.fullmatch(bare + "."):
                 # A cipher number on a line of its own, after or before the signature.
                 for m in list(CIPHER_HP.finditer(bare)) + list(CIPHER_SH.finditer(bare + ".")):
-                    L.cipher_nos += [_squeeze(x) for x in m.group("n").split(",")]
+                    L.cipher_nos += _number_list(m.group("n"))
                 self.roles[n] = "number"
                 body.pop()
                 continue
@@ -794,7 +802,7 @@ class PageParser:
             for m in CIPHER_HP.finditer(t):
                 if any(a <= m.start() < b for a, b in cited):
                     continue
-                L.cipher_nos += [x.strip() for x in m.group("n").split(",")]
+                L.cipher_nos += _number_list(m.group("n"))
                 if (r := _RANGE_END.match(t[m.end():])) and int(r.group(1)) - int(L.cipher_nos[-1]) in range(1, 20):
                     # "HP 118-120": every number of the range
                     L.cipher_nos += [str(x) for x in range(int(L.cipher_nos[-1]) + 1, int(r.group(1)) + 1)]

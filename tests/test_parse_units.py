@@ -440,3 +440,10 @@ def test_wrapped_archive_line_and_handling_with_the_form_on_one_line(meta, refs,
     assert (L.transmission.place, L.transmission.time, L.transmission.incoming_no) == ("Kharkov", "04:15", "7")
     done, lines = page.coverage()
     assert done == lines
+
+
+@pytest.mark.parametrize("line", ["We ask for your consent. HP 76, 77 and 78.", "HP 76, 77 and 78."])
+def test_cipher_numbers_joined_by_and(line):
+    page = parse_text("T\nKaganovich to Stalin August 9, 1932\nArchive: RGASPI F. 558. Op. 11. D. 76. L. 10.\n"
+                      "Sochi. Tov. Stalin.\nWe ask for your consent.\n" + line + "\nKaganovich.\n", "v.txt", AUTH)
+    assert page.letters[0].cipher_nos == ["76", "77", "78"]
