@@ -1085,7 +1085,11 @@ def _response_patterns(recips: tuple[str, ...]) -> tuple[re.Pattern, ...]:
 PUBLICATION_PAREN = re.compile(r"\(\s*[Ss]ee\b[^()]*\)")
 _SURNAME = r"(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _TITLE_WORDS = re.compile(
-    r"\b(?:Comrades?|comrades?|Tov\.|tov\.|T\.\s?[Tt]\.|Tt\.|T\.)\s+(?P<names>" + _SURNAME + r"(?:\s*,\s*" + _SURNAME + r")*)")
+    r"\b(?:Comrades?|comrades?|Tov\.|tov\.|T\.\s?[Tt]\.|Tt\.|T\.|Mr\.|Mrs\.|Messrs\.|"
+    # a post before a surname: "Director Dyakonov", "the engineer Birman", "Ambassador Yurenev"
+    r"[Dd]irector|[Ee]ngineer|[Pp]rofessor|[Aa]cademician|[Aa]mbassador|[Cc]onsul|[Pp]lenipotentiary|[Pp]rosecutor|"
+    r"[Cc]ommander|[Cc]orps\s+[Cc]ommander|[Dd]ivision\s+[Cc]ommander)\s+(?P<names>" + _SURNAME +
+    r"(?:\s*,\s*" + _SURNAME + r")*)")
 # "P.S. Send me …" is a postscript, not initials.
 _INITIALS_NAME = re.compile(r"(?<![\w.])(?!P\.\s?(?:P\.\s?)?S\.)(?:[A-Z]\.\s?){1,2}(?P<name>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
 _COMMA = re.compile(r"\s*,\s*")
@@ -1101,6 +1105,7 @@ _NOT_NAMES = {
     # titles and common nouns that follow "Comrade" or initials: "comrades Stakhanovites", "Stalin I.V. Works"
     "Stakhanovite", "Stakhanovites", "Commander", "Prosecutor", "Director", "Deputies", "Delegates", "Members",
     "Street", "Square", "Works", "Complete", "Collected", "Report", "Speech", "Selected", "Article", "Letter",
+    "General", "Staff", "Board", "Department", "Office", "Administration", "Trust", "Plant", "Factory",
 }
 
 

@@ -447,3 +447,10 @@ def test_cipher_numbers_joined_by_and(line):
     page = parse_text("T\nKaganovich to Stalin August 9, 1932\nArchive: RGASPI F. 558. Op. 11. D. 76. L. 10.\n"
                       "Sochi. Tov. Stalin.\nWe ask for your consent.\n" + line + "\nKaganovich.\n", "v.txt", AUTH)
     assert page.letters[0].cipher_nos == ["76", "77", "78"]
+
+
+def test_a_post_before_an_unknown_surname_marks_a_person():
+    page = parse_text("T\nKaganovich to Stalin August 19, 1933\nArchive: RGASPI F. 558. Op. 11. D. 94. L. 2.\n"
+                      "Sochi. Tov. Stalin.\nDirector Dyakonov is a good worker. Mr. Yoshizawa visited the director of "
+                      "the plant. The Director General came.\nKaganovich.\n", "v.txt", AUTH)
+    assert sorted(m.surface for m in page.letters[0].mentions if m.provisional) == ["Dyakonov", "Yoshizawa"]
