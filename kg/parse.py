@@ -937,7 +937,7 @@ class PageParser:
                     triggers = [(0, 0, "decision")]
                 last_decision = max((j for j, t in enumerate(triggers) if t[2] == "decision"), default=None)
                 mentions = D.find_dates(seg, anchor)
-                quoted = [q.span() for q in QUOTE.finditer(seg)]
+                quoted = [q.span() for q in QUOTE.finditer(seg)] if any(t[2] == "response" for t in triggers) else []
                 for k, (ts, te, kind) in enumerate(triggers):
                     prev_end = triggers[k - 1][1] if k else 0
                     next_start = triggers[k + 1][0] if k + 1 < len(triggers) else len(seg)
