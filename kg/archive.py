@@ -17,6 +17,16 @@ _SHEETS = re.compile(
 )
 _SPLIT_MORE = re.compile(r"(?<=[.;])\s+(?=(?:" + _ARCHIVE_NAME + r"\.?\s+)?F\s*\.\s*\d)")
 
+# The OCR splits a number with a space: "Op. 1 1." is Op. 11, "F. 5 58." is F. 558.
+_SPLIT_NUMBER = re.compile(r"\b(?P<label>F|Op|0p|On|D)(?P<dot>\s*\.\s*)(?P<a>\d{1,2})\s(?P<b>\d{1,2})(?=\s*[.,;]|\s*$)")
+_SPLIT_LEVEL = {"F": "fond", "Op": "opis", "0p": "opis", "On": "opis", "D": "delo"}
+
+
+def _join_split_number(m: re.Match, ref: ArchiveRef) -> str:
+    ref.slips.setdefault(_SPLIT_LEVEL[m.group("label")], f"{m.group('a')} {m.group('b')}")
+    return m.group("label") + m.group("dot") + m.group("a") + m.group("b")
+
+
 _HAS_UNIT = re.compile(r"\b(?:D|L|LL|Ll)\s*\.\s*\d")
 _REF_SEPARATOR = re.compile(r";\s*")
 _SPACES = re.compile(r"\s+")
@@ -44,6 +54,7 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef |
     ibid = _IBID.match(rest)
     if ibid:
         rest = rest[ibid.end():]
+    rest = _SPLIT_NUMBER.sub(lambda sm: _join_split_number(sm, ref), rest)
     m = _ARCHIVE_AT_START.match(rest)
     if m and m.group("a") not in ("Ibid", "Personal", "See", "For", "The"):
         ref.archive = _SPACES.sub(" ", m.group("a"))

@@ -454,3 +454,13 @@ def test_a_post_before_an_unknown_surname_marks_a_person():
                       "Sochi. Tov. Stalin.\nDirector Dyakonov is a good worker. Mr. Yoshizawa visited the director of "
                       "the plant. The Director General came.\nKaganovich.\n", "v.txt", AUTH)
     assert sorted(m.surface for m in page.letters[0].mentions if m.provisional) == ["Dyakonov", "Yoshizawa"]
+
+
+@pytest.mark.parametrize("text, parts, slips", [
+    ("RGASPI F. 558. Op. 1 1. D. 87. L. 2.", ("558", "11", "87", "2"), {"opis": "1 1"}),
+    ("RGASPI F. 5 58. Op. 11. D. 87. L. 2–3.", ("558", "11", "87", "2–3"), {"fond": "5 58"}),
+    ("RGASPI F. 558. Op. 11. D. 86. L. 5, 6.", ("558", "11", "86", "5, 6"), {}),
+])
+def test_a_number_the_ocr_split_is_joined_and_the_reading_kept(text, parts, slips):
+    (r,) = parse_archive_line(text, 1)
+    assert ((r.fond, r.opis, r.delo, r.sheets), r.slips) == (parts, slips)
