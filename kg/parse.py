@@ -131,12 +131,15 @@ RECEIVED_LINE = re.compile(r"^\s*(?:Entered|Received|Arrived|Came)\b.{0,120}\d.*
 INCOMING = re.compile(r"\b(?:In(?:c|coming)?|Vkh|Vh|Inbound)\.?\s*(?:No|Nr|N|#)\.?\s*(?P<n>\d+(?:\s*/\s*\w+)?)", re.I)
 SECRETARY_LINE = re.compile(
     r"^\s*(?:(?:No|Nr|N)\.?\s*(?P<no>\d+[\w/]*)\.?|#\s*(?P<hash>\d+)\.?)?\s*(?P<date>\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)?\s*(?:y\.?|g\.?)?)?"
+    # or the number after the date: "3/X.34 No. 84"
+    r"(?:\s*(?:No|Nr|N)\.?\s*(?P<no_after>\d+[\w/]*)\.?)?"
     r"\s*(?:\d{1,2})?\s*\.?\s*$")
 TAIL_SECRETARY = re.compile(
     r"\s(?P<sec>(?:No\.?|Nr\.?|#)\s*(?P<no>\d+)\s+\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*\d{2}(?:\s*y\.?)?(?:\s*\d{1,2})?)\s*\.?\s*$")
 _ROMAN_DATE_TOKEN = r"\d{1,2}\s*[/.]\s*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?"
 TAIL_TOKEN = re.compile(
-    r"(?:^|\s)(?P<tok>(?:No\.?|Nr\.?|#)\s*\d+(?:\s*/\s*\d+)*(?:\s*/\s*sh)?\.?|" + _ROMAN_DATE_TOKEN + r"\.?)(?:\s+\d{1,2})?\s*$")
+    r"(?:^|\s)(?P<tok>" + _ROMAN_DATE_TOKEN + r"\.?\s+(?:No\.?|Nr\.?)\s*\d+\.?|(?:No\.?|Nr\.?|#)\s*\d+(?:\s*/\s*\d+)*"
+    r"(?:\s*/\s*sh)?\.?|" + _ROMAN_DATE_TOKEN + r"\.?)(?:\s+\d{1,2})?\s*$")
 _SECRETARY_MARKER = re.compile(
     r"^(?P<text>.*[IVX]+\s*[-./ ]?\s*(?:\d{2}|1[89]\d\d)(?:\s*[yg]\.?)?)\s+(?P<m>\d{1,2})\s*\.?$")
 LEAD_DATE = re.compile(r"^\s*(?P<date>" + _ROMAN_DATE_TOKEN + r")\.?\s+(?P<rest>\S.*)$")
@@ -170,6 +173,7 @@ _NAME_LIST_PUNCT = re.compile(r"[.,;]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_LEAD = re.compile(r"^\s*(?:No|Nr|N\.|#)")
 _SECRETARY_NO = re.compile(r"^\s*(?:No|Nr|N|#)\.?\s*(?P<no>\d+[\w/]*)")
+_SECRETARY_NO_AFTER = re.compile(r"\s(?:No|Nr|N)\.?\s*(?P<no>\d+[\w/]*)\.?\s*$")
 _YOURS = re.compile(r"^(?:Yours?|Your)\s+")
 _RANGE_END = re.compile(r"\s*[-–]\s*(\d{1,5})\b")
 
@@ -735,7 +739,7 @@ class PageParser:
         return body
 
     def _secretary(self, L: Letter, n: int, t: str) -> None:
-        m = _SECRETARY_NO.match(t)
+        m = _SECRETARY_NO.match(t) or _SECRETARY_NO_AFTER.search(t)
         if m and "/" in m.group("no"):
             L.cipher_nos.append(m.group("no"))  # "No. 2860/sh": the cipher office's number, not the secretary's
         elif m:

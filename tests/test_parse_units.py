@@ -464,3 +464,11 @@ def test_a_post_before_an_unknown_surname_marks_a_person():
 def test_a_number_the_ocr_split_is_joined_and_the_reading_kept(text, parts, slips):
     (r,) = parse_archive_line(text, 1)
     assert ((r.fond, r.opis, r.delo, r.sheets), r.slips) == (parts, slips)
+
+
+@pytest.mark.parametrize("tail", ["Stalin. 3/X.34 No. 84", "Stalin.\n3/X.34 No. 84"])
+def test_secretary_number_after_the_date(tail):
+    page = parse_text("T\nStalin to Kaganovich October 3, 1934\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 12.\n"
+                      "Kaganovich.\nThe note can be sent.\n" + tail + "\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert (L.signature, L.outgoing_no, L.secretary_note) == ("Stalin.", "84", "3/X.34 No. 84")
