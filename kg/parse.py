@@ -249,7 +249,9 @@ DISPATCH = re.compile(r"\b(?:was\s+|were\s+)?sent\s+(?:in\s+code|in\s+cipher|by\
                       r"(?:^|(?<=[.;)]\s))sent\s+(?=on\b|from\b)|\b(?:encrypted|ciphered)\s+and\s+sent\b", re.I)
 # "forwarded … as No. 129", "forwarded the text to I.V. Stalin in Sochi as No. 1457", "sent … under No. 211":
 # the words between may hold initials and "Tov.", not a full stop that ends the sentence.
-_FORWARD_GAP = r"(?:[^().]|(?<=\b[A-Z])\.|(?<=\bTov)\.|(?<=\btov)\.){0,160}?"
+# Each character can match one way only (FORWARDED is case-blind: "tov" is "Tov"), or the search backtracks
+# exponentially on "Tov. Tov. …".
+_FORWARD_GAP = r"(?:[^().]|(?<=\b[A-Z])\.|(?<=\bTov)\.){0,160}?"
 FORWARDED = re.compile(r"\b(?:forwarded|transmitted|passed\s+on)\b" + _FORWARD_GAP + r"\bNo\.?\s*(?P<no>\d+(?:\s*/\s*\w+)?)|"
                        r"\bsent\b" + _FORWARD_GAP + r"\b(?:as|under)\s+No\.?\s*(?P<sent_no>\d+(?:\s*/\s*\w+)?)", re.I)
 NOTED_DOC = re.compile(

@@ -69,3 +69,28 @@ def test_mutated_pages_give_records_or_a_kg_error(text):
     quads = build_graph([page], AUTH)
     assert quads
     assert serialize(quads, "nt")
+
+
+REPEATS = ["Tov. ", "A. ", "I.V. ", "Your 1, ", "HP 1 and ", "September 9 or 10, ", "your letter of ", "received ",
+           "Comrade Ivanov, ", "P. S. ", "(F. 17. Op. 3. D. 1. L. 5), on September 22 ", "forwarded ", "sent "]
+
+
+def test_repeated_words_in_a_note_do_not_make_a_pattern_backtrack():
+    """Each pattern runs in time linear in its line: a repeated word is where an ambiguous one blows up."""
+    import signal
+
+    def stop(*_):
+        raise AssertionError("parsing did not finish: a pattern backtracks")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    try:
+        for word in REPEATS:
+            line = "forwarded " + word * 200 + " No. 5"
+            page = ("T\nKaganovich to Stalin September 3, 1936\nArchive: RGASPI F. 558. Op. 11. D. 94. L. 5.\n"
+                    "Sochi. Tov. Stalin.\n" + line + " 1 .\nKaganovich.\n____________________\n1 " + line + "\n")
+            signal.alarm(30)  # a hang, not a speed limit: the whole loop takes well under a second
+            parse_text(page, "v.txt", AUTH)
+            signal.alarm(0)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
