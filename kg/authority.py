@@ -33,11 +33,11 @@ _NAMED_AFTER_NEXT = re.compile(
     r"Library|Museum|Stadium|Automobile|Tractor|Machine(?:-Tool)?|road|railway|metro|port|plants|factories|mines|"
     r"Komsomol)\b", re.I)
 # "Order of Lenin", "the cruiser "Kirov"", "the airship "Klim Voroshilov"".
-_NAMED_AFTER_PREV = re.compile(r"(?:Order of(?: the)?|named after|imeni|im\.|name of|city of|"
+_NAMED_AFTER_PREV = re.compile(r"(?:(?-i:Order of)(?: the)?|named after|imeni|im\.|name of|city of|"
                                r"(?:cruiser|icebreaker|ice-breaker|airship|ship|steamer|steamship|plane|aircraft|"
                                r"destroyer|submarine|motor ship)\s*[\"“«](?:[A-Z][a-z]+\s+)?)\s*$", re.I)
 # "In Gorky", "from Gorky": a name that is a place as well as a person, after a preposition of place.
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|from|near|at)\s+$", re.I)
+_PLACE_PREPOSITION = re.compile(r"(?:\b[Ii]n\s+|\b[Nn]ear\s+|^\s*From\s+)$")
 
 
 @dataclass

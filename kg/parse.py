@@ -147,7 +147,7 @@ GREETING_WORDS = re.compile(r"\b(?:[Hh]ello|[Hh]ey|[Gg]reetings?|[Rr]egards|[Ww]
                             r"shake\s+your\s+hand|[Aa]ll\s+the\s+best)\b")
 SIG_NAMES = re.compile(
     r"(?P<sig>(?:(?:Yours?|Your)\s+)?" + NAME + r"(?:(?:\s*[.,]\s*|\s+)(?:and\s+)?" + NAME + r")*)\s*(?:\d{1,2}\s*)?[.!]?\s*$")
-CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*(?:,|,?\s+and)\s*\d{1,5})*)(?![\d/])")
+CIPHER_HP = re.compile(r"\b(?:HP|NR|Nr|H\.P\.)\s*\.?\s*(?P<n>\d{1,5}(?:\s*,\s*\d{1,5}|,?\s+and\s+\d{1,5})*)(?![\d/])")
 CIPHER_SH = re.compile(r"\b(?:No|Nr|N|#)\.?\s*(?P<n>\d{1,6}(?:\s*/\s*\d{1,6})*\s*/\s*sh)\b\.?", re.I)
 LETTER_CITE = re.compile(r"\b[Yy]our\s+(?:letter|note)\s+(?:of|from|dated)\s+(?P<date>(?:\d{1,2}\s+)?[A-Z][a-z]+\.?"
                          r"(?:\s+\d{1,2})?(?:,?\s*1[89]\d\d)?)")
@@ -284,6 +284,7 @@ _CONTINUED = re.compile(r"\s*\)?\s*[,;]\s*(?:and\s+)?on\s+(?:\d{1,2}\s+)?[A-Z][a
 # "Your 2 and 3 received. I agree with Mikoyan.": the answer follows the receipt
 _RECEIVED = re.compile(r"(?:(?:is|are|were|have\s+been)\s+)?received\b[^.!?,;]{0,40}[.!?,;]\s*", re.I)
 _ANSWER_BEFORE = re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I)
+_BY_THE_PB = re.compile(r"\bby\s+(?:the\s+)?(?:PB|P\.\s?B\.|Politburo|Political Bureau)\b")
 _DATE_FOLLOWS = re.compile(r"[\s,]*(?:on\s+)?")
 _AMENDED_LEAD = re.compile(r"^(?:I\s+|We\s+)?agree(?:,?\s+but|\.\s+But\b|,?\s+with\s+(?:the\s+)?(?:amendment|correction|addition))",
                            re.I)
@@ -839,7 +840,8 @@ class PageParser:
             for m in REPLY_CITE.finditer(t):
                 # Each citation has its own answer: "Your 121 - I agree. Your 122 - I object."
                 after = t[m.end():].lstrip(" .:-–—")
-                after = after[len(m2.group(0)):] if (m2 := _RECEIVED.match(after)) else after
+                if (m2 := _RECEIVED.match(after)) and after[m2.end():].strip():
+                    after = after[m2.end():]
                 nxt = REPLY_CITE.search(after)
                 window = after[: nxt.start()] if nxt else after
                 first = _sentence_at(window, 0) if window else ""
@@ -954,7 +956,8 @@ class PageParser:
                         # a date inside Stalin's quoted words ("… begin not earlier than October 1") is not his answer's
                         after = [d for d in after if not any(a <= d.start < b for a, b in quoted)]
                     dm = before[-1] if before else (after[0] if after else None)
-                    if kind == "decision" and after and _DATE_FOLLOWS.fullmatch(seg[te:after[0].start]):
+                    if kind == "decision" and after and _BY_THE_PB.search(seg[ts:te]) and \
+                            _DATE_FOLLOWS.fullmatch(seg[te:after[0].start]):
                         dm = after[0]  # "…; the addition was approved by the PB on June 16": the PB's own date
                     date = D.resolve(dm, anchor) if dm else None
                     window = seg[prev_end:next_start]

@@ -472,3 +472,16 @@ def test_secretary_number_after_the_date(tail):
                       "Kaganovich.\nThe note can be sent.\n" + tail + "\n", "v.txt", AUTH)
     (L,) = page.letters
     assert (L.signature, L.outgoing_no, L.secretary_note) == ("Stalin.", "84", "3/X.34 No. 84")
+
+
+def test_review_regressions_stay_fixed():
+    assert {m.entry.key for m in AUTH.find("made by order of Yagoda; a letter from Gorky; Order of Lenin")} == {
+        "person/yagoda", "person/gorky"}
+    page = parse_text("T\nKaganovich to Stalin August 19, 1932\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\nText 1 .\n"
+                      "Kaganovich.\n____________________\n1 On August 20, the PB set September 5 as the opening date "
+                      "(RGASPI F. 17. Op. 3. D. 1. L. 5).\n", "v.txt", AUTH)
+    assert [d.date for d in page.letters[0].decisions] == ["1932-08-20"]
+    page = parse_text("T\nStalin to Kaganovich August 19, 1932\nArchive: RGASPI F. 558. Op. 11. D. 86. L. 2.\n"
+                      "Kaganovich.\nHP 76 and77-79. Your 118 received and approved.\nStalin.\n", "v.txt", AUTH)
+    (L,) = page.letters
+    assert L.cipher_nos == ["76"] and L.reply_outcomes["118"][0] == "agreed"
