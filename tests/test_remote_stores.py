@@ -1,12 +1,16 @@
-"""The endpoint client's ways of sending a query (direct POST, form POST, GET), its fallback from a direct to a form
-POST, and its errors."""
+"""Remote stores: the endpoint client's ways of sending a query (direct POST, form POST, GET), its fallback from a
+direct to a form POST, and its errors; the queries' date and time arithmetic at month, year and century ends."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import threading
 import time
 import urllib.parse
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -14,7 +18,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import QueryError, StoreError
-from kg.store import ENDPOINT_METHODS, PROBE_TIMEOUT, EndpointStore
+from kg.query import resolve_query
+from kg.store import ENDPOINT_METHODS, PROBE_TIMEOUT, EndpointStore, Result, open_store
 
 from .conftest import ROOT
 from .tools import free_port
@@ -220,3 +225,91 @@ def test_the_command_fails_on_an_invalid_query_with_code_4(stub):
     r = CliRunner().invoke(cli, ["query", "--sparql", SELECT, "--endpoint", stub(form="bad").url,
                                  "--endpoint-method", "form"])
     assert r.exit_code == 4 and r.output.startswith("Error: --sparql: SPARQL syntax error")
+
+
+# ------------------------------------------------ date and time arithmetic at month, year and century ends
+
+def week_graph(path: Path) -> tuple[Path, dict[tuple[str, str], int]]:
+    """Decisions on every day around year ends, leap days and two century ends, and their ISO weeks."""
+    spans = [(dt.date(1899, 12, 20), dt.date(1900, 3, 10)), (dt.date(1930, 12, 1), dt.date(1937, 1, 31)),
+             (dt.date(1999, 12, 20), dt.date(2000, 3, 10))]
+    lines = ["@prefix pbo: <https://w3id.org/politburo-kg/ontology#> .",
+             "@prefix dcterms: <http://purl.org/dc/terms/> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]
+    weeks: dict[tuple[str, str], int] = {}
+    n = 0
+    for first, last in spans:
+        day = first
+        while day <= last:
+            lines.append(f'<urn:kg-test:d{n}> a pbo:PolitburoDecision ; dcterms:date "{day}"^^xsd:date .')
+            year, week, weekday = day.isocalendar()
+            key = (f"{year}-W{week:02d}", str(day - dt.timedelta(weekday - 1)))
+            weeks[key] = weeks.get(key, 0) + 1
+            day += dt.timedelta(1)
+            n += 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, weeks
+
+
+HOURS = [("1934-10-02T03:30:00", "1934-10-02T13:46:00"), ("1934-10-09T23:50:00", "1934-10-10T00:10:00"),
+         ("1934-01-31T22:00:00", "1934-02-01T01:30:00"), ("1932-02-28T22:00:00", "1932-03-01T02:00:00"),
+         ("1933-02-28T22:00:00", "1933-03-01T02:00:00"), ("1934-12-31T23:50:00", "1935-01-01T00:20:00"),
+         ("1935-10-25T21:55:00", "1935-10-25T08:05:00"), ("1934-10-02T10:00:30", "1934-10-02T10:01:00"),
+         ("1931-01-01T00:00:00", "1936-12-31T23:59:00"), ("1900-02-28T12:00:00", "1900-03-01T12:00:00")]
+
+
+def hours_graph(path: Path) -> tuple[Path, dict[int, str | None]]:
+    """Requests sent and answered at the times of HOURS (and one answered at no known time), with the hours
+    between, rounded to 0.01 as SPARQL's ROUND does (halves up)."""
+    ttl = ["@prefix pbo: <https://w3id.org/politburo-kg/ontology#> .", "@prefix prov: <http://www.w3.org/ns/prov#> .",
+           "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "<urn:kg-test:page> pbo:sourceFile \"t.txt\" ."]
+    expected: dict[int, str | None] = {}
+    for i, (sent, answered) in enumerate([*HOURS, ("1934-10-02T03:30:00", None)]):
+        line = 10 * (i + 1)
+        ttl.append(f"<urn:kg-test:l{i}> a pbo:Letter ; prov:wasQuotedFrom <urn:kg-test:page> ; pbo:sourceLine {line} ; "
+                   f"pbo:makesRequest <urn:kg-test:r{i}> ; pbo:transmission <urn:kg-test:t{i}> .")
+        ttl.append(f'<urn:kg-test:t{i}> prov:startedAtTime "{sent}"^^xsd:dateTime .')
+        ttl.append(f"<urn:kg-test:a{i}> pbo:respondsTo <urn:kg-test:r{i}>"
+                   + (f' ; prov:generatedAtTime "{answered}"^^xsd:dateTime .' if answered else " ."))
+        if answered:
+            seconds = (dt.datetime.fromisoformat(answered) - dt.datetime.fromisoformat(sent)).total_seconds()
+            hundredths = math.floor(Decimal(seconds) / 36 + Decimal("0.5"))
+            expected[line] = str((Decimal(hundredths) / 100).normalize())
+        else:
+            expected[line] = None
+    path.write_text("\n".join(ttl) + "\n", encoding="utf-8")
+    return path, expected
+
+
+def weeks_of(result: Result) -> dict[tuple[str, str], int]:
+    cols = result.columns
+    return {(r[cols.index("week")].value, r[cols.index("weekStart")].value): int(r[cols.index("decisions")].value)
+            for r in result.rows}
+
+
+def hours_of(result: Result) -> dict[int, str | None]:
+    cols = result.columns
+    return {int(r[cols.index("line")].value): (None if r[cols.index("hours")] is None
+                                              else str(Decimal(r[cols.index("hours")].value).normalize()))
+            for r in result.rows}
+
+
+def test_iso_weeks_hold_at_year_ends_and_leap_days(tmp_path):
+    graph, weeks = week_graph(tmp_path / "weeks.ttl")
+    assert weeks_of(open_store(graph).query(resolve_query("decisions-per-week").text)) == weeks
+
+
+def test_hours_hold_across_days_months_years_and_leap_days(tmp_path):
+    graph, expected = hours_graph(tmp_path / "hours.ttl")
+    assert hours_of(open_store(graph).query(resolve_query("request-answers").text)) == expected
+
+
+def test_hours_alike_in_the_queries_that_compute_them(seed_graph):
+    """request-answers and reply-chains compute the hours of a reply letter alike."""
+    store = open_store(seed_graph)
+    answers = store.query(resolve_query("request-answers").text)
+    chains = store.query(resolve_query("reply-chains").text)
+    a, c = answers.columns, chains.columns
+    by_reply = {r[a.index("replyLine")].value: r[a.index("hours")].value for r in answers.rows
+                if r[a.index("replyLine")] is not None and r[a.index("answeredFrom")].value == "reply letter"}
+    pairs = [(r[c.index("replyLine")].value, r[c.index("hours")].value) for r in chains.rows if r[c.index("hours")]]
+    assert pairs and all(by_reply.get(line) == hours for line, hours in pairs)
