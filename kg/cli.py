@@ -90,9 +90,9 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
 @click.option("--endpoint-method", type=click.Choice(["auto", "direct", "form", "get"]), default="auto",
               show_default=True,
               help="How the query goes to --endpoint: direct: POSTed as the body (application/sparql-query); form: "
-                   "POSTed form-encoded (query=…); get: in the URL; auto: direct, unless the endpoint refuses or "
-                   "leaves unanswered for 3 s a trivial query sent so first (Virtuoso 7.2 never answers direct "
-                   "POSTs): then form.")
+                   "POSTed form-encoded (query=…); get: in the URL. auto sends a trivial query by direct POST first "
+                   "and goes on by direct POST if the endpoint answers it, by form POST if the endpoint refuses it "
+                   "or leaves it unanswered for 3 s (Virtuoso 7.2 never answers a direct POST).")
 def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_method):
     """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
     from .errors import QueryError
