@@ -171,13 +171,17 @@ def explore(graph, out, view):
               help="Largest request body in bytes (HTTP 413 beyond).")
 @click.option("--allow-service", is_flag=True, help="Let queries reach other endpoints with SERVICE (else HTTP 403).")
 @click.option("--base-url", help="The server's public address, when a proxy stands in front (for VoID and links).")
-def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url):
+@click.option("--per-client", type=click.IntRange(min=1),
+              help="Queries one client (address) may run at once  [default: all workers but one]")
+def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url, per_client):
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
     from .serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
                             timeout=timeout, max_rows=max_rows, max_body=max_body, allow_service=allow_service,
-                            base_url=base_url))
+                            base_url=base_url, per_client=per_client))
+    for note in server.site.notes:
+        click.echo(f"warning: {note}", err=True)
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: every machine that can reach it can query the graph", err=True)
     click.echo(f"Serving {graph} ({server.site.triples} triples) at {server.url} "

@@ -1,78 +1,89 @@
-"""The SPARQL 1.1 Protocol's side of a query: its form, content negotiation and the result formats."""
+"""The SPARQL 1.1 Protocol's side of a query: content negotiation and the result formats, written as they come."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import MEDIA_TYPES, RESULT_MEDIA, Result
+from .sparql import FORMS, QueryInfo, lexical
+from .store import MEDIA_TYPES, RESULT_MEDIA
 
-# Media types offered for each query form, by preference; the first is the default.
-RESULT_TYPES = RESULT_MEDIA
-BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
-GRAPH_TYPES = {
-    MEDIA_TYPES["ttl"]: "ttl",
-    MEDIA_TYPES["nt"]: "nt",
-    MEDIA_TYPES["jsonld"]: "jsonld",
-    "application/x-turtle": "ttl",
-    "text/plain": "nt",
+UTF8 = "; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format an answer is written in, and the Content-Type it is labelled with."""
+
+    name: str  # json, xml, csv, tsv, ttl, nt, rdfxml, jsonld, html
+    content_type: str
+
+
+# Offered media types for each kind of answer, by preference (the first is the default). An alias is labelled
+# with the type the client asked for where the body is truly of that type too (Turtle is N3 and TriG,
+# N-Triples is N-Quads), else with the format's own type.
+_RESULTS_JSON = Format("json", "application/sparql-results+json")
+_RESULTS_XML = Format("xml", "application/sparql-results+xml" + UTF8)
+SOLUTION_TYPES: dict[str, Format] = {
+    "application/sparql-results+json": _RESULTS_JSON,
+    "application/sparql-results+xml": _RESULTS_XML,
+    "text/csv": Format("csv", "text/csv" + UTF8),
+    "text/tab-separated-values": Format("tsv", "text/tab-separated-values" + UTF8),
+    "application/json": _RESULTS_JSON,
+    "application/xml": _RESULTS_XML,
+    "text/xml": _RESULTS_XML,
 }
-CONTENT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "ttl": MEDIA_TYPES["ttl"] + "; charset=utf-8",
-    "nt": MEDIA_TYPES["nt"],
-    "jsonld": MEDIA_TYPES["jsonld"],
+assert {f.name for f in SOLUTION_TYPES.values()} == set(RESULT_MEDIA.values())
+BOOLEAN_TYPES = {media: f for media, f in SOLUTION_TYPES.items() if f.name in ("json", "xml")}
+_TURTLE = Format("ttl", MEDIA_TYPES["ttl"] + UTF8)
+_NTRIPLES = Format("nt", MEDIA_TYPES["nt"])
+_RDFXML = Format("rdfxml", MEDIA_TYPES["rdf"] + UTF8)
+_JSONLD = Format("jsonld", MEDIA_TYPES["jsonld"])
+GRAPH_TYPES: dict[str, Format] = {
+    MEDIA_TYPES["ttl"]: _TURTLE,
+    MEDIA_TYPES["nt"]: _NTRIPLES,
+    MEDIA_TYPES["rdf"]: _RDFXML,
+    MEDIA_TYPES["jsonld"]: _JSONLD,
+    "application/x-turtle": _TURTLE,
+    "application/turtle": _TURTLE,
+    "text/n3": Format("ttl", "text/n3" + UTF8),
+    "text/rdf+n3": Format("ttl", "text/rdf+n3" + UTF8),
+    "application/n3": Format("ttl", "application/n3" + UTF8),
+    MEDIA_TYPES["trig"]: Format("ttl", MEDIA_TYPES["trig"] + UTF8),
+    MEDIA_TYPES["nq"]: Format("nt", MEDIA_TYPES["nq"]),
+    "text/plain": Format("nt", "text/plain" + UTF8),
+    "application/xml": _RDFXML,
+    "text/xml": _RDFXML,
+    "application/json": _JSONLD,
 }
-# Names a ?format= parameter may give (for links, where no Accept header can be set).
-FORMAT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-                "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-                "jsonld": "jsonld", "json-ld": "jsonld"}
-FORMS = ("select", "ask", "construct", "describe")
-UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
-
-# Strings, IRIs and comments, whose text must not be read as keywords.
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(FORMS + UPDATE_WORDS) + r")(?![\w:])", re.I)
-_SERVICE = re.compile(r"(?<![\w:?$])service(?![\w:])", re.I)
-
-
-def _code(sparql: str) -> str:
-    return _OPAQUE.sub(" ", sparql)
+HTML = Format("html", "text/html" + UTF8)
+# What GET at the endpoint URL without a query answers: the service description, or the query page for a
+# client whose first choice is HTML.
+DESCRIPTION_TYPES: dict[str, Format] = {**{m: f for m, f in GRAPH_TYPES.items() if m != "text/plain"},
+                                        "text/html": HTML, "application/xhtml+xml": HTML}
+_OFFERED = {"solutions": SOLUTION_TYPES, "boolean": BOOLEAN_TYPES, "graph": GRAPH_TYPES,
+            "description": DESCRIPTION_TYPES}
+# Names a format= parameter may give (links cannot set Accept), per kind of answer.
+_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+          "ttl": "ttl", "turtle": "ttl", "n3": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+          "jsonld": "jsonld", "json-ld": "jsonld", "rdf": "rdfxml", "rdfxml": "rdfxml", "rdf+xml": "rdfxml",
+          "rdf/xml": "rdfxml"}
+_GRAPH_NAMES = {"json": "jsonld", "xml": "rdfxml"}
 
 
-def query_form(sparql: str) -> str | None:
-    """select, ask, construct, describe or update, from the first keyword outside strings, IRIs and comments."""
-    m = _KEYWORD.search(_code(sparql))
-    if not m:
-        return None
-    word = m.group(1).lower()
-    return word if word in FORMS else "update"
-
-
-def uses_service(sparql: str) -> bool:
-    """Whether the query federates to another endpoint (SERVICE)."""
-    return bool(_SERVICE.search(_code(sparql)))
-
-
-def result_kind(form: str | None) -> str:
-    """boolean, graph or solutions: what a form of query answers with."""
-    return "boolean" if form == "ask" else "graph" if form in ("construct", "describe") else "solutions"
-
-
-def offered(kind: str) -> dict[str, str]:
-    """Media types offered for a kind of result."""
-    return BOOLEAN_TYPES if kind == "boolean" else GRAPH_TYPES if kind == "graph" else RESULT_TYPES
+def offered(kind: str) -> dict[str, Format]:
+    """Media types offered for a kind of answer (solutions, boolean, graph, description)."""
+    return _OFFERED[kind]
 
 
 def _accepted(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with q > 0, best first (at equal q, more specific, then in order)."""
     out = []
     for i, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -86,34 +97,80 @@ def _accepted(accept: str) -> list[tuple[str, float]]:
                     q = float(f[2:])
                 except ValueError:
                     q = 0.0
-        # more specific ranges win at equal q, then the client's order
         specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
         out.append((media, q, specificity, -i))
     out.sort(key=lambda x: (x[1], x[2], x[3]), reverse=True)
     return [(m, q) for m, q, _, _ in out if q > 0]
 
 
-def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str | None:
-    """The format to answer in (json, xml, csv, tsv, ttl, nt, jsonld), or None if nothing offered is acceptable."""
+def _hint(kind: str, fmt: str | None) -> Format | None:
+    if not fmt:
+        return None
+    name = _NAMES.get(fmt.strip().lower())
+    if kind == "graph":
+        name = _GRAPH_NAMES.get(fmt.strip().lower(), name)
+    return next((f for f in offered(kind).values() if f.name == name), None)
+
+
+def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format | None:
+    """The format to answer in, or None if nothing offered is acceptable.
+
+    Accept decides; a format= parameter is a hint, read only when none of the client's first choices (its
+    media ranges of the highest q) names an offered type: a browser following a download link asks for HTML
+    first, SPARQLWrapper sends format=xml beside an Accept that is to be honoured.
+    """
     types = offered(kind)
-    if fmt:
-        name = FORMAT_NAMES.get(fmt.lower())
-        if kind == "graph" and name == "json":
-            name = "jsonld"
-        return name if name in types.values() else None
-    if not accept or not accept.strip():
-        return next(iter(types.values()))
-    for media, _ in _accepted(accept):
+    default = next(iter(types.values()))
+    hint = _hint(kind, fmt)
+    ranges = _accepted(accept) if accept and accept.strip() else None
+    if ranges is None:
+        return hint if fmt else default
+    top = ranges[0][1] if ranges else None
+    if hint is not None and not any(media in types for media, q in ranges if q == top):
+        return hint
+    for media, _ in ranges:
         if media in types:
             return types[media]
         if media == "*/*":
-            return next(iter(types.values()))
+            return default
         if media.endswith("/*"):
-            major = media[:-1]
-            for t, name in types.items():
-                if t.startswith(major):
-                    return name
-    return None
+            found = next((f for t, f in types.items() if t.startswith(media[:-1])), None)
+            if found is not None:
+                return found
+    return hint
+
+
+def query_form(sparql: str) -> str | None:
+    """select, ask, construct, describe or update, from the first keyword outside strings, IRIs and comments."""
+    return lexical(sparql).form
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether the query's text federates to another endpoint (SERVICE), by the lexer's reading."""
+    return lexical(sparql).service
+
+
+def result_kind(form: str | None) -> str:
+    """boolean, graph or solutions: what a form of query answers with."""
+    return QueryInfo(form, False, False, 0).kind if form in FORMS else "solutions"
+
+
+# ------------------------------------------------------------------------------------------------ writers
+
+# XML 1.0 cannot carry these characters at all, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class NotRepresentable(ValueError):
+    """The answer holds a value the chosen format cannot carry."""
+
+
+def _check_xml(value: str) -> str:
+    m = _NOT_XML.search(value)
+    if m:
+        raise NotRepresentable(f"the answer holds U+{ord(m.group()):04X}, which XML 1.0 cannot carry; "
+                               "ask for application/sparql-results+json (or N-Triples, Turtle, JSON-LD)")
+    return value
 
 
 def _json_term(t) -> dict:
@@ -134,17 +191,18 @@ def _json_term(t) -> dict:
 
 def _xml_term(t) -> str:
     if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
+        return f"<uri>{escape(_check_xml(t.value))}</uri>"
     if isinstance(t, ox.BlankNode):
         return f"<bnode>{escape(t.value)}</bnode>"
     if isinstance(t, ox.Triple):
         return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
                 f"<object>{_xml_term(t.object)}</object></triple>")
+    value = escape(_check_xml(t.value), {"\r": "&#13;"})
     if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(t.language)}>{value}</literal>"
     if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-    return f"<literal>{escape(t.value)}</literal>"
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{value}</literal>"
+    return f"<literal>{value}</literal>"
 
 
 def _csv_value(t) -> str:
@@ -164,46 +222,72 @@ def _tsv_value(t) -> str:
     return str(t).replace("\t", "\\t")
 
 
-def serialize_result(result: Result, fmt: str) -> bytes:
-    """A result in one of the W3C result formats (SELECT, ASK) or an RDF syntax (CONSTRUCT, DESCRIBE)."""
-    if result.graph is not None:
-        if fmt == "jsonld":
-            from .export import jsonld
+def _csv_row(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    return buf.getvalue()
 
-            return jsonld(result.graph)
-        from .export import PREFIXES
 
-        rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
-        return ox.serialize(result.graph, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
+def write_boolean(value: bool, fmt: str) -> bytes:
+    """An ASK answer in SPARQL JSON or XML."""
     if fmt == "json":
-        if result.boolean is not None:
-            doc = {"head": {}, "boolean": result.boolean}
-        else:
-            doc = {"head": {"vars": result.columns},
-                   "results": {"bindings": [{c: _json_term(t) for c, t in zip(result.columns, row) if t is not None}
-                                            for row in result.rows]}}
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-        if result.boolean is not None:
-            out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]
-        else:
-            out.append("<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in result.columns) + "</head>")
-            out.append("<results>")
-            for row in result.rows:
-                out.append("<result>" + "".join(f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
-                                                for c, t in zip(result.columns, row) if t is not None) + "</result>")
-            out.append("</results>")
-        out.append("</sparql>")
-        return ("\n".join(out) + "\n").encode("utf-8")
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(result.columns)
-        w.writerows([[_csv_value(t) for t in row] for row in result.rows])
-        return buf.getvalue().encode("utf-8")
-    if fmt == "tsv":
-        lines = ["\t".join("?" + c for c in result.columns)]
-        lines += ["\t".join(_tsv_value(t) for t in row) for row in result.rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(f"unknown result format {fmt!r}")
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+            f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode("utf-8")
+
+
+def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[str]:
+    """A SELECT answer in SPARQL JSON, XML, CSV or TSV, piece by piece as the rows come."""
+    if fmt == "json":
+        yield '{"head": {"vars": ' + json.dumps(columns, ensure_ascii=False) + '}, "results": {"bindings": ['
+        sep = ""
+        for row in rows:
+            yield sep + json.dumps({c: _json_term(t) for c, t in zip(columns, row) if t is not None},
+                                   ensure_ascii=False)
+            sep = ", "
+        yield "]}}"
+    elif fmt == "xml":
+        yield ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+               "<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>\n<results>\n")
+        for row in rows:
+            yield "<result>" + "".join(f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
+                                       for c, t in zip(columns, row) if t is not None) + "</result>\n"
+        yield "</results>\n</sparql>\n"
+    elif fmt == "csv":
+        yield _csv_row(columns)
+        for row in rows:
+            yield _csv_row([_csv_value(t) for t in row])
+    elif fmt == "tsv":
+        yield "\t".join("?" + c for c in columns) + "\n"
+        for row in rows:
+            yield "\t".join(_tsv_value(t) for t in row) + "\n"
+    else:
+        raise ValueError(f"unknown result format {fmt!r}")
+
+
+def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
+    """A CONSTRUCT or DESCRIBE answer in Turtle, N-Triples, RDF/XML or JSON-LD."""
+    if fmt == "jsonld":
+        from .export import jsonld
+
+        return jsonld(triples)
+    if fmt == "rdfxml":
+        for t in triples:
+            for term in (t.subject, t.predicate, t.object):
+                if not isinstance(term, ox.BlankNode):
+                    _check_xml(term.value)
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
+    from .export import PREFIXES
+
+    rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
+    return ox.serialize(triples, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
+
+
+def capped(items: Iterable, limit: int, on_cut: Callable[[], None]) -> Iterator:
+    """The first `limit` items; on_cut() is called if there were more (one more is read to know)."""
+    it = iter(items)
+    for n, item in enumerate(it):
+        if n == limit:
+            on_cut()
+            return
+        yield item

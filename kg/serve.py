@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KgError, ServeError
-from .workers import Answer, QueryPool, StoreSpec, text_answer
+from .store import Dataset
+from .workers import UPDATE_REFUSED, Answer, Job, QueryPool, StoreSpec, text_answer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DUMP_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WRITE_METHODS = ["POST", "PUT", "DELETE", "PATCH"]
-UPDATE_REFUSED = "This endpoint is read-only: SPARQL Update is refused."
+# Names clients give the service's own default graph in default-graph-uri (rdflib's Dataset sends the first
+# with every query, Jena's the second): naming it is asking for the default dataset.
+DEFAULT_GRAPH_NAMES = ("urn:x-rdflib:default", "urn:x-arq:DefaultGraph")
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Settings:
     max_body: int = 1_000_000
     allow_service: bool = False
     base_url: str | None = None  # the public address, when behind a proxy
+    per_client: int | None = None  # queries one client may run at once (default: all workers but one)
 
 
 @dataclass
@@ -47,11 +51,14 @@ class Site:
     settings: Settings
     pool: QueryPool
     dumps: dict[str, Path]
-    void: dict[str, bytes]  # the description in each format it is offered in
+    void: dict[str, bytes]  # the VoID description in each RDF format it is offered in
+    description: dict[str, bytes]  # the service description, likewise
     page: str
     workdir: Path
     triples: int
     base_url: str
+    graphs: list[tuple[str, int]] = field(default_factory=list)  # the named graphs and their sizes
+    notes: list[str] = field(default_factory=list)  # warnings for whoever starts the server
     explorer: Path | None = None
     explorer_error: str | None = None
     _explorer_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,95 +86,150 @@ def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
 
 def prepare(settings: Settings) -> Site:
     """Open the graph, describe it, write the dumps and start the query workers."""
+    from .sandbox import available
     from .store import OxigraphStore
-    from .void import describe
+    from .void import PREFIXES, SD_PREFIXES, describe, named_graphs, service_description
 
     graph = Path(settings.graph)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     base_url = (settings.base_url or f"http://{host}:{settings.port}").rstrip("/")
     workdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     try:
-        # Loading here first means an on-disk store is filled once, before the workers open it read-only.
+        # Loading here first means an on-disk store is filled once, before the workers open it read-only, and
+        # that the build's quads file beside a file of triples is checked once, not by every worker.
         if settings.store_path is not None:
             store = OxigraphStore.on_disk(graph, settings.store_path)
+            spec = StoreSpec(graph, settings.store_path, store.sha256, store.companion_sha256,
+                             sandbox=not settings.allow_service)
         else:
             store = OxigraphStore.memory(graph)
+            spec = StoreSpec(graph, load=store.loaded.graphs or graph, sandbox=not settings.allow_service)
+        notes = [store.loaded.note] if store.loaded.note else []
         dumps = _write_dumps(graph, workdir, base_url)
         triples = store.triple_count()
-        void = _void_formats(describe(store, base_url, dumps, triples))
-        spec = StoreSpec(graph, settings.store_path, store.sha256)
+        graphs = named_graphs(store)
+        void = rdf_formats(describe(store, base_url, dumps, triples), PREFIXES)
+        description = rdf_formats(service_description(base_url, triples, graphs, settings.allow_service),
+                                  SD_PREFIXES)
         store.close()
         del store
         page = query_page(settings, dumps, triples)
-        pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout, max_rows=settings.max_rows).start()
+        pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout, max_rows=settings.max_rows,
+                         per_client=settings.per_client).start()
+        if spec.sandbox and pool.unsandboxed:
+            notes.append(f"the query workers could not give up the network ({pool.unsandboxed}); only the "
+                         "reading of each query keeps SERVICE out")
+        elif spec.sandbox and available() is not None:
+            notes.append(f"the query workers cannot be kept off the network here ({available()})")
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    return Site(settings, pool, dumps, void, page, workdir, triples, base_url)
+    return Site(settings, pool, dumps, void, description, page, workdir, triples, base_url, graphs, notes)
 
 
-def _void_formats(description: list) -> dict[str, bytes]:
-    """The VoID description serialized in each format it is offered in."""
+def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
+    """Triples serialized in each RDF format a description is offered in (by protocol.Format name)."""
     import pyoxigraph as ox
 
     from .export import jsonld
-    from .void import PREFIXES
 
-    return {"ttl": ox.serialize(description, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
-            "nt": ox.serialize(description, format=ox.RdfFormat.N_TRIPLES),
-            "jsonld": jsonld(description)}
+    return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
+            "nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+            "rdfxml": ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes),
+            "jsonld": jsonld(triples)}
 
 
 # ---------------------------------------------------------------------------------------------- the SPARQL endpoint
 
 
-def _form_fields(body: bytes) -> dict[str, list[str]]:
-    return urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+class _Refused(Exception):
+    def __init__(self, status: int, message: str):
+        self.answer = text_answer(status, message)
 
 
-def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content_type: str, body: bytes,
-                  accept: str | None) -> Answer:
-    """The protocol's answer to one request at /sparql (GET params, form-encoded POST or a query body)."""
-    from .protocol import negotiate, query_form, result_kind, uses_service
+def _media(content_type: str) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, and its charset parameter if any."""
+    parts = [p.strip() for p in content_type.split(";")]
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in parts[1:]
+                    if p.lower().startswith("charset=")), None)
+    return parts[0].lower(), charset
 
-    ctype = content_type.split(";")[0].strip().lower()
+
+def _utf8(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _Refused(400, f"The {what} is not UTF-8 (byte {e.start}); the protocol allows UTF-8 only.") from None
+
+
+def _fields(method: str, params: dict[str, list[str]], content_type: str, body: bytes | None) -> dict[str, list[str]]:
+    """The protocol's parameters of a request, from its URL and its body, or _Refused saying why not."""
+    ctype, charset = _media(content_type)
     fields = {k: list(v) for k, v in params.items()}
-    if method == "POST":
-        if ctype == "application/sparql-update":
-            return text_answer(403, UPDATE_REFUSED)
-        if ctype == "application/sparql-query":
-            fields.setdefault("query", []).append(body.decode("utf-8", "replace"))
-        elif ctype == "application/x-www-form-urlencoded":
-            for k, v in _form_fields(body).items():
-                fields.setdefault(k, []).extend(v)
-        elif body:
-            return text_answer(415, f"Unsupported Content-Type {ctype or '(none)'}: send the query as "
-                                    "application/sparql-query or application/x-www-form-urlencoded.")
+    if method == "GET":
+        if body:
+            raise _Refused(400, "A GET request carries no body in the SPARQL Protocol; POST the query instead.")
+        return fields
+    if ctype == "application/sparql-update":
+        raise _Refused(403, UPDATE_REFUSED)
+    if charset not in (None, "utf-8", "utf8"):
+        raise _Refused(415, f"charset={charset} is refused: SPARQL requests are UTF-8 only.")
+    if ctype == "application/sparql-query":
+        if "query" in fields:
+            raise _Refused(400, "The query is the body of this request; it cannot also be in the URL.")
+        fields["query"] = [_utf8(body or b"", "query")]
+    elif ctype == "application/x-www-form-urlencoded":
+        text = _utf8(body or b"", "form")
+        try:
+            form = urllib.parse.parse_qs(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise _Refused(400, "A form field is not percent-encoded UTF-8.") from None
+        for k, v in form.items():
+            fields.setdefault(k, []).extend(v)
+    elif body:
+        raise _Refused(415, f"Unsupported Content-Type {ctype or '(none)'}: send the query as "
+                            "application/sparql-query or application/x-www-form-urlencoded.")
+    return fields
+
+
+def _dataset(fields: dict[str, list[str]]) -> Dataset | None:
+    """The dataset a request names with default-graph-uri and named-graph-uri, or None for the service's own."""
+    default, named = fields.get("default-graph-uri", []), fields.get("named-graph-uri", [])
+    if not default and not named:
+        return None
+    if not named and all(iri in DEFAULT_GRAPH_NAMES for iri in default):
+        return None
+    return Dataset(tuple(default), tuple(named))
+
+
+def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content_type: str, body: bytes | None,
+                  accept: str | None, client: str = "local") -> Answer:
+    """The protocol's answer to one request at /sparql (GET params, form-encoded POST or a query body)."""
+    from .protocol import HTML, negotiate
+
+    try:
+        fields = _fields(method, params, content_type, body)
+    except _Refused as e:
+        return e.answer
     if "update" in fields:
         return text_answer(403, UPDATE_REFUSED)
+    fmt_hint = (fields.get("format") or [None])[0]
+    if method == "GET" and "query" not in fields and set(fields) <= {"format"}:
+        fmt = negotiate("description", accept, fmt_hint)
+        if fmt is None:
+            return text_answer(406, "The service description is offered as text/turtle, application/n-triples, "
+                                    "application/rdf+xml and application/ld+json (and the query page as text/html).")
+        if fmt is HTML:
+            return Answer(303, "text/plain; charset=utf-8", b"The query page is at /.\n", {"Location": "/"})
+        return Answer(200, fmt.content_type, site.description[fmt.name])
     queries = fields.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         return text_answer(400, "Give exactly one SPARQL query in the 'query' parameter (or as an "
                                 "application/sparql-query body).")
-    if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
-        return text_answer(400, "default-graph-uri and named-graph-uri are not supported: the default graph is "
-                                "the union of every graph; use GRAPH in the query.")
-    sparql = queries[0]
-    form = query_form(sparql)
-    if form == "update":
-        return text_answer(403, UPDATE_REFUSED)
-    if uses_service(sparql) and not site.settings.allow_service:
-        return text_answer(403, "SERVICE (federated query to another endpoint) is disabled on this server "
-                                "(kg serve --allow-service enables it).")
-    kind = result_kind(form)
-    fmt = negotiate(kind, accept, (fields.get("format") or [None])[0])
-    if fmt is None:
-        from .protocol import offered
-
-        types = ", ".join(dict.fromkeys(offered(kind)))
-        return text_answer(406, f"None of the types in Accept ({accept}) is offered for this query; "
-                                f"offered: {types}.")
-    return site.pool.execute(sparql, kind, fmt)
+    # A byte-order mark is an encoding's signature, not part of the query.
+    sparql = queries[0].lstrip("\ufeff")
+    job = Job(sparql, accept, fmt_hint, _dataset(fields), site.base_url + "/sparql", site.settings.allow_service)
+    return site.pool.execute(job, client)
 
 
 # ------------------------------------------------------------------------------------------------------- pages
@@ -233,7 +295,8 @@ def app(site: Site):
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
-    from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+    from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+    from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
     from starlette.routing import Route
 
     max_body = site.settings.max_body
@@ -250,33 +313,47 @@ def app(site: Site):
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def respond(a: Answer) -> Response:
-        return Response(a.body, status_code=a.status, media_type=a.content_type, headers=a.headers)
+    def respond(a: Answer, vary: bool = False) -> Response:
+        headers = dict(a.headers)
+        if vary:
+            headers["Vary"] = "Accept"
+        if isinstance(a.body, (bytes, bytearray)):
+            return Response(a.body, status_code=a.status, media_type=a.content_type, headers=headers)
+        spool = a.body
+
+        def pieces():
+            try:
+                while True:
+                    block = spool.read(1 << 16)
+                    if not block:
+                        return
+                    yield block
+            finally:
+                spool.close()
+
+        return StreamingResponse(iterate_in_threadpool(pieces()), status_code=a.status, media_type=a.content_type,
+                                 headers=headers)
 
     async def sparql(request: Request) -> Response:
-        body = b""
-        if request.method == "POST":
+        body: bytes | None = b""
+        declared = request.headers.get("content-length")
+        if request.method == "POST" or (declared and declared != "0") or "transfer-encoding" in request.headers:
             body = await read_body(request)
             if body is None:
                 return respond(text_answer(413, f"Request body larger than {max_body:,} bytes."))
         params: dict[str, list[str]] = {}
         for k, v in request.query_params.multi_items():
             params.setdefault(k, []).append(v)
-        accept = request.headers.get("accept")
-        if request.method == "GET" and not params and accept and "text/html" in accept:
-            return RedirectResponse("/", status_code=303)
-        from starlette.concurrency import run_in_threadpool
-
+        client = request.client.host if request.client else "local"
         a = await run_in_threadpool(sparql_answer, site, request.method, params,
-                                    request.headers.get("content-type", ""), body, accept)
-        return respond(a)
+                                    request.headers.get("content-type", ""), body, request.headers.get("accept"),
+                                    client)
+        return respond(a, vary=True)
 
     async def index(request: Request) -> Response:
         return HTMLResponse(site.page)
 
     async def explore(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
         status, page = await run_in_threadpool(explorer_page, site)
         return HTMLResponse(page, status_code=status)
 
@@ -297,15 +374,18 @@ def app(site: Site):
                             content_disposition_type="inline")
 
     async def void(request: Request) -> Response:
-        from .protocol import CONTENT_TYPES, negotiate
+        from .protocol import negotiate
 
         fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
-        if fmt is None:
-            return respond(text_answer(406, "The description is offered as text/turtle, application/n-triples "
-                                            "and application/ld+json."))
-        return Response(site.void[fmt], media_type=CONTENT_TYPES[fmt])
+        if fmt is None or fmt.name not in site.void:
+            return respond(text_answer(406, "The description is offered as text/turtle, application/n-triples, "
+                                            "application/rdf+xml and application/ld+json."), vary=True)
+        return respond(Answer(200, fmt.content_type, site.void[fmt.name]), vary=True)
 
-    async def read_only(request: Request) -> Response:
+    async def elsewhere(request: Request) -> Response:
+        if request.method in ("GET", "HEAD"):
+            return respond(text_answer(404, f"Nothing at {request.url.path}: the endpoint is /sparql, the query "
+                                            "page /, the dumps /data/, the description /.well-known/void."))
         return respond(Answer(405, "text/plain; charset=utf-8",
                               b"This server is read-only: it accepts no writes (no SPARQL Update, "
                               b"no Graph Store Protocol).\n", {"Allow": "GET, HEAD"}))
@@ -313,15 +393,20 @@ def app(site: Site):
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql/", sparql, methods=["GET", "POST"]),
         Route("/explore", explore, methods=["GET"]),
         Route("/data/{name}", data, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
-        Route("/{path:path}", read_only, methods=WRITE_METHODS),
+        Route("/{path:path}", elsewhere, methods=["GET", "HEAD"] + WRITE_METHODS),
     ]
-    # Pages on other sites (YASGUI, notebooks in a browser) may query; the data is public and read-only.
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"])]
-    return Starlette(routes=routes, middleware=middleware)
+    # Pages on other sites (YASGUI, notebooks in a browser) may query; the data is public and read-only, and no
+    # credentials are honoured, so any origin and any request header may come, and the truncation note is shown.
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
+                             expose_headers=["X-Result-Truncated"], max_age=600)]
+    application = Starlette(routes=routes, middleware=middleware)
+    # /sparql and /sparql/ are both the endpoint; other paths are not redirected either
+    application.router.redirect_slashes = False
+    return application
 
 
 @dataclass

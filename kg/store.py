@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import GraphError, QueryError, StoreError
+from .sparql import QueryInfo, deep_call, read_query
 
 STORE_KINDS = ("memory", "oxigraph")
 # The one table of RDF syntaxes by file extension: the media types of the dumps, the endpoint and its client
@@ -21,6 +22,8 @@ RDF_FORMATS = {
     "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
 }
 MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in RDF_FORMATS.items()}
+# Where the build's named graphs are found beside a file of triples, fastest to read first.
+QUAD_EXTENSIONS = (".nq", ".trig")
 GRAPH_FORMATS = {**{"." + ext: fmt for ext, fmt in RDF_FORMATS.items()},
                  ".json": ox.RdfFormat.JSON_LD, ".xml": ox.RdfFormat.RDF_XML}
 # The one table of SPARQL result syntaxes: what the endpoint offers (the first is its default) and what the
@@ -75,27 +78,129 @@ def _load(store: ox.Store, graph: Path, bulk: bool) -> None:
         raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
 
 
+def holds_graphs(graph: Path) -> bool:
+    """Whether a file's syntax can hold named graphs (TriG, N-Quads, JSON-LD)."""
+    return graph_format(graph).supports_datasets
+
+
+def companion(graph: Path) -> Path | None:
+    """The build's quads file beside a file of triples (graph.ttl → graph.nq or graph.trig), if there is one."""
+    graph = Path(graph)
+    if holds_graphs(graph):
+        return None
+    for ext in QUAD_EXTENSIONS:
+        path = graph.with_suffix(ext)
+        if path.is_file():
+            return path
+    return None
+
+
+@dataclass
+class Loaded:
+    """What a store was filled with: the file that gives its named graphs, or why it has none."""
+
+    graphs: Path | None  # the file holding the named graphs (the graph itself, or its companion)
+    note: str | None = None  # why the store has no named graphs, for a warning
+
+
+def fill(store: ox.Store, graph: Path, bulk: bool = False, companion_file: Path | None = None) -> Loaded:
+    """Load a graph file with its named graphs: its own, or those of the build's quads file beside it.
+
+    A file of triples (Turtle, N-Triples, RDF/XML) has no named graphs. When the build's TriG or N-Quads file
+    lies beside it and holds exactly the same triples, its named graphs (a graph per source page, the
+    authority file, the vocabulary) are served instead; otherwise the file's triples are, as its default graph.
+    """
+    graph = Path(graph)
+    if holds_graphs(graph):
+        _load(store, graph, bulk)
+        return Loaded(graph)
+    other = companion_file or companion(graph)
+    _load(store, graph, bulk)
+    if other is None:
+        return Loaded(None, f"{graph.name} holds triples only, so the store has no named graphs (give the "
+                            f"build's {graph.stem}.trig or {graph.stem}.nq for a graph per source page)")
+    _load(store, other, bulk)
+    given = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    named = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    both = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                  union=True)
+    if given == named == both:
+        # the same triples: keep them once, in their named graphs
+        store.clear_graph(ox.DefaultGraph())
+        return Loaded(other)
+    for g in list(store.named_graphs()):
+        store.remove_graph(g)
+    return Loaded(None, f"{other.name} beside {graph.name} holds other triples ({named:,} against {given:,}), "
+                        f"so its named graphs are not served; the store holds {graph.name} alone")
+
+
+def _count(store: ox.Store, sparql: str, union: bool = False) -> int:
+    return int(next(iter(store.query(sparql, use_default_graph_as_union=union)))["n"].value)
+
+
 def load_memory(graph: Path) -> ox.Store:
-    """An in-memory Oxigraph store holding the graph file (format from its extension)."""
+    """An in-memory Oxigraph store holding the graph file (format from its extension) and its named graphs."""
+    return memory_dataset(graph)[0]
+
+
+def memory_dataset(graph: Path) -> tuple[ox.Store, Loaded]:
+    """An in-memory store filled by `fill`, and what it was filled with."""
     store = ox.Store()
     # In memory, a plain load beats bulk_load: it reads faster, takes a quarter less memory, and
     # keeps each subject's quads together, so queries run a quarter faster (README, Performance).
-    _load(store, Path(graph), bulk=False)
-    return store
+    loaded = fill(store, Path(graph), bulk=False)
+    return store, loaded
 
 
-def run_oxigraph(store: ox.Store, sparql: str, source: str = "query") -> Result:
-    """Run a query on an Oxigraph store over the union of all named graphs."""
+@dataclass(frozen=True)
+class Dataset:
+    """The dataset a request names over the protocol (default-graph-uri, named-graph-uri)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+def query_options(info: QueryInfo, dataset: Dataset | None, base_iri: str | None) -> dict:
+    """Oxigraph's options for a query: the protocol's dataset, else the query's own, else the union of all graphs."""
+    options: dict = {"base_iri": base_iri}
+    if dataset is not None:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
+    elif not info.dataset:
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def evaluate(store: ox.Store, sparql: str, info: QueryInfo, dataset: Dataset | None = None,
+             base_iri: str | None = None, source: str = "query"):
+    """Oxigraph's lazy answer to a query (call on a deep stack: `kg.sparql.deep_call`)."""
     try:
-        res = store.query(sparql, use_default_graph_as_union=True)
+        return store.query(sparql, **query_options(info, dataset, base_iri))
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e}", file=source) from None
+    except ValueError as e:  # an IRI in default-graph-uri or named-graph-uri that is not one
+        raise QueryError(f"bad dataset: {e}", file=source) from None
+    except (OSError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}", file=source) from None
+
+
+def run_oxigraph(store: ox.Store, sparql: str, source: str = "query", dataset: Dataset | None = None,
+                 base_iri: str | None = None) -> Result:
+    """Run a query on an Oxigraph store; its default graph is the union of all graphs unless it names its own."""
+    info = read_query(sparql, source, parse=False)
+    return deep_call(_run, store, sparql, info, dataset, base_iri, source)
+
+
+def _run(store: ox.Store, sparql: str, info: QueryInfo, dataset: Dataset | None, base_iri: str | None,
+         source: str) -> Result:
+    res = evaluate(store, sparql, info, dataset, base_iri, source)
+    try:
         if isinstance(res, ox.QueryBoolean):
             return Result([], [], boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             cols = [v.value for v in res.variables]
             return Result(cols, [[sol[c] for c in cols] for sol in res])
         return Result(["subject", "predicate", "object"], [], graph=list(res))
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}", file=source) from None
     except (OSError, ValueError, RuntimeError) as e:
         raise QueryError(f"query failed: {e}", file=source) from None
 
@@ -126,41 +231,67 @@ class Store(ABC):
 class OxigraphStore(Store):
     """Oxigraph, in memory (loaded from the file each time) or on disk (loaded once, reopened after)."""
 
-    def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None, sha256: str | None = None):
+    def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None, sha256: str | None = None,
+                 loaded: Loaded | None = None):
         self.store = store
         self.kind = kind
         self.path = path
         self.sha256 = sha256  # of the graph file an on-disk store holds
+        self.companion_sha256: str | None = None  # and of the build's quads file beside it, if any
+        self.loaded = loaded or Loaded(None)
 
     @classmethod
-    def memory(cls, graph: Path) -> "OxigraphStore":
-        return cls(load_memory(graph))
+    def memory(cls, graph: Path, exactly: bool = False) -> "OxigraphStore":
+        """The graph in memory with its named graphs (`fill`); exactly=True loads the one file, nothing beside it."""
+        if exactly:
+            store = ox.Store()
+            _load(store, Path(graph), bulk=False)
+            return cls(store, loaded=Loaded(Path(graph) if holds_graphs(graph) else None))
+        store, loaded = memory_dataset(graph)
+        return cls(store, loaded=loaded)
 
     @classmethod
-    def on_disk(cls, graph: Path, path: Path, read_only: bool = False, sha256: str | None = None) -> "OxigraphStore":
-        """The store in folder `path`, loaded from `graph` (whose sha256 may be given) unless it already holds it."""
+    def on_disk(cls, graph: Path, path: Path, read_only: bool = False, sha256: str | None = None,
+                companion_sha256: str | None = None) -> "OxigraphStore":
+        """The store in folder `path`, loaded from `graph` (whose sha256 may be given) unless it already holds it.
+
+        The build's quads file beside a file of triples (`companion`) is part of what the store holds: a change
+        to either reloads it.
+        """
         graph, path = Path(graph), Path(path)
         fmt = graph_format(graph)
         sha256 = sha256 or _sha256(graph)
+        other = companion(graph)
         stamp = {"graph": str(graph.resolve()), "sha256": sha256, "format": fmt.name}
+        if other is not None:
+            companion_sha256 = companion_sha256 or _sha256(other)
+            stamp["companion"] = {"file": str(other.resolve()), "sha256": companion_sha256}
         marker = path / _MARKER
-        current = _read_marker(marker) == stamp
+        held = _read_marker(marker) or {}
+        current = {k: v for k, v in held.items() if k != "loaded"} == stamp
         if read_only:
             if not current:
                 raise StoreError("the store does not hold this graph yet", file=str(path),
                                  hint=f"load it first: kg query --store oxigraph --store-path {path} --graph {graph} …")
-            return cls(_open(path, read_only=True), "oxigraph", path, sha256)
+            st = cls(_open(path, read_only=True), "oxigraph", path, sha256, _loaded(held.get("loaded")))
+            st.companion_sha256 = companion_sha256
+            return st
         if path.exists() and not current and any(path.iterdir()) and not marker.exists():
             raise StoreError("folder is not empty and is not a kg store", file=str(path),
                              hint="give an empty or new folder to --store-path")
         store = _open(path)
-        if not current:
+        if current:
+            loaded = _loaded(held.get("loaded"))
+        else:
             marker.unlink(missing_ok=True)
             store.clear()
-            _load(store, graph, bulk=True)
+            loaded = fill(store, graph, bulk=True, companion_file=other)
             store.flush()
+            stamp["loaded"] = {"graphs": str(loaded.graphs) if loaded.graphs else None, "note": loaded.note}
             marker.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
-        return cls(store, "oxigraph", path, sha256)
+        st = cls(store, "oxigraph", path, sha256, loaded)
+        st.companion_sha256 = companion_sha256
+        return st
 
     def query(self, sparql: str, source: str = "query") -> Result:
         return run_oxigraph(self.store, sparql, source)
@@ -168,6 +299,12 @@ class OxigraphStore(Store):
     def close(self) -> None:
         # Dropping the last reference releases the on-disk lock.
         self.store = None
+
+
+def _loaded(held: dict | None) -> Loaded:
+    if not held:
+        return Loaded(None)
+    return Loaded(Path(held["graphs"]) if held.get("graphs") else None, held.get("note"))
 
 
 def _sha256(path: Path) -> str:

@@ -109,3 +109,56 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int |
         add(dist, DCTERMS.license, _n(LICENCE))
     # grouped by subject, so that Turtle writes each node once
     return sorted(out, key=lambda t: (str(t.subject) != str(ds), str(t.subject), str(t.predicate), str(t.object)))
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "dcterms": str(DCTERMS), "xsd": str(XSD)}
+_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def named_graphs(store: Store) -> list[tuple[str, int]]:
+    """The store's named graphs and the triples in each."""
+    return [(g.value, int(n.value)) for g, n in store.query(_GRAPHS, "named graphs").rows]
+
+
+def service_description(base_url: str, triples: int, graphs: list[tuple[str, int]],
+                        federated: bool = False) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of the endpoint: what it speaks and answers, and the dataset it serves."""
+    base = base_url.rstrip("/")
+    endpoint = _n(base + "/sparql")
+    ds = _n(base + "/.well-known/void#dataset")
+    default = _n(base + "/sparql#default-graph")
+    out: list[ox.Triple] = []
+
+    def add(s, p, o):
+        out.append(ox.Triple(s, _n(p), o))
+
+    add(endpoint, str(RDF.type), _n(SD + "Service"))
+    add(endpoint, SD + "endpoint", endpoint)
+    add(endpoint, DCTERMS.title, ox.Literal("politburo-kg SPARQL endpoint (read-only)", language="en"))
+    add(endpoint, SD + "supportedLanguage", _n(SD + "SPARQL11Query"))
+    for name in RESULT_FORMATS:
+        add(endpoint, SD + "resultFormat", _n(FORMATS + name))
+    # A query that names no dataset reads the union of every graph.
+    add(endpoint, SD + "feature", _n(SD + "UnionDefaultGraph"))
+    if federated:
+        add(endpoint, SD + "feature", _n(SD + "BasicFederatedQuery"))
+    add(endpoint, SD + "defaultEntailmentRegime", _n("http://www.w3.org/ns/entailment/Simple"))
+    add(endpoint, SD + "defaultDataset", ds)
+    add(ds, str(RDF.type), _n(SD + "Dataset"))
+    add(ds, SD + "defaultGraph", default)
+    add(default, str(RDF.type), _n(SD + "Graph"))
+    add(default, VOID + "triples", _int(triples))
+    for k, (name, n) in enumerate(graphs, 1):
+        named = _n(f"{base}/sparql#named-graph-{k}")
+        graph = _n(f"{base}/sparql#graph-{k}")
+        add(ds, SD + "namedGraph", named)
+        add(named, str(RDF.type), _n(SD + "NamedGraph"))
+        add(named, SD + "name", _n(name))
+        add(named, SD + "graph", graph)
+        add(graph, str(RDF.type), _n(SD + "Graph"))
+        add(graph, VOID + "triples", _int(n))
+    return out

@@ -3,38 +3,66 @@
 pyoxigraph offers no way to cancel a running query, and it holds the GIL while it evaluates (a Python
 thread spinning beside a 1.7 s query made it take 3.6 s), so neither threads nor signals can stop one;
 a process can be killed and replaced while the other workers go on serving.
+
+Each worker opens the graph, then gives up the network (`kg.sandbox`), then answers jobs on a thread with a
+deep stack (`kg.sparql.deep_call`): it reads the query, negotiates the format, evaluates, and sends the answer
+back in pieces as it is written, cut at the row limit, so that neither the worker nor the server ever holds
+more than the rows it sends. Workers are handed out fairly (`Scheduler`): in order of arrival, but never more
+than a quota at once to one client, so one client's expensive queries cannot hold every worker.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
-import queue
+import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from .errors import KgError, QueryError, ServeError
+from .store import Dataset
 
 # A fresh process re-imports kg rather than inheriting the server's threads and sockets.
 _CTX = mp.get_context("spawn")
+# Pieces of an answer travel to the server at about this size; bodies up to SPOOL stay in the server's memory,
+# larger ones go to a temporary file while they are relayed.
+CHUNK = 1 << 16
+SPOOL = 1 << 22
 
 
 @dataclass(frozen=True)
 class StoreSpec:
     """How a worker opens the graph: a file in memory, or an on-disk Oxigraph store opened read-only."""
 
-    graph: Path
+    graph: Path  # the file given to the server
     store_path: Path | None = None
     sha256: str | None = None  # the graph file's, hashed once by the server rather than by every worker
+    companion_sha256: str | None = None  # the same for the build's quads file beside it
+    load: Path | None = None  # the file an in-memory worker loads (the companion, when the server chose it)
+    sandbox: bool = True  # give up the network once the graph is open
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query as the endpoint received it."""
+
+    sparql: str
+    accept: str | None = None
+    format: str | None = None  # the format= parameter, a hint
+    dataset: Dataset | None = None  # default-graph-uri / named-graph-uri
+    base_iri: str | None = None
+    allow_service: bool = False
 
 
 @dataclass
 class Answer:
-    """An HTTP answer to a query: status, media type, body and extra headers."""
+    """An HTTP answer: status, media type, body (bytes, or a file to relay) and extra headers."""
 
     status: int
     content_type: str
-    body: bytes
+    body: bytes | IO[bytes]
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,71 +70,144 @@ def text_answer(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
+UPDATE_REFUSED = "This endpoint is read-only: SPARQL Update is refused."
+SERVICE_REFUSED = ("SERVICE (federated query to another endpoint) is disabled on this server "
+                   "(kg serve --allow-service enables it).")
+
+
 def _open(spec: StoreSpec):
     from .store import OxigraphStore
 
     if spec.store_path is not None:
-        return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True, sha256=spec.sha256)
-    return OxigraphStore.memory(spec.graph)
+        return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True, sha256=spec.sha256,
+                                     companion_sha256=spec.companion_sha256)
+    # the server has chosen the file to load (and checked a companion against the graph) once for all workers
+    return OxigraphStore.memory(spec.load or spec.graph, exactly=spec.load is not None)
 
 
-def answer(store, sparql: str, kind: str, fmt: str, max_rows: int) -> Answer:
-    """Run a query and serialize its result in `fmt`, keeping at most `max_rows` rows."""
-    from .protocol import CONTENT_TYPES, negotiate, serialize_result
+def answer(store, job: Job, max_rows: int, send) -> None:
+    """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers."""
+    import pyoxigraph as ox
+
+    from .protocol import NotRepresentable, capped, negotiate, offered, write_boolean, write_graph, write_solutions
+    from .sparql import read_query
+    from .store import evaluate
 
     try:
-        result = store.query(sparql, "query")
+        info = read_query(job.sparql, "query", parse=True)
     except QueryError as e:
-        return text_answer(400, e.message)
-    real = "boolean" if result.boolean is not None else "graph" if result.graph is not None else "solutions"
-    if real != kind:
-        # the form read from the text was wrong (an odd query); answer in this kind's default
-        fmt = negotiate(real, None)
-    headers = {}
-    if result.graph is None and len(result.rows) > max_rows:
-        headers["X-Result-Truncated"] = f"{len(result.rows)} rows, first {max_rows} sent"
-        result.rows = result.rows[:max_rows]
-    elif result.graph is not None and len(result.graph) > max_rows:
-        headers["X-Result-Truncated"] = f"{len(result.graph)} triples, first {max_rows} sent"
-        result.graph = result.graph[:max_rows]
-    return Answer(200, CONTENT_TYPES[fmt], serialize_result(result, fmt), headers)
-
-
-def _main(conn, spec: StoreSpec) -> None:
-    try:
-        store = _open(spec)
-        conn.send(("ready", None))
-    except KgError as e:
-        conn.send(("error", e))
+        send(("done", text_answer(400, e.message)))
         return
+    if info.form == "update":
+        send(("done", text_answer(403, UPDATE_REFUSED)))
+        return
+    if info.service and not job.allow_service:
+        send(("done", text_answer(403, SERVICE_REFUSED)))
+        return
+    fmt = negotiate(info.kind, job.accept, job.format)
+    if fmt is None:
+        types = ", ".join(dict.fromkeys(offered(info.kind)))
+        send(("done", text_answer(406, f"None of the types in Accept ({job.accept}) is offered for this query; "
+                                       f"offered: {types}.")))
+        return
+    try:
+        res = evaluate(store.store, job.sparql, info, job.dataset, job.base_iri)
+    except QueryError as e:
+        send(("done", text_answer(400, e.message)))
+        return
+    real = "boolean" if isinstance(res, ox.QueryBoolean) else "solutions" if isinstance(res, ox.QuerySolutions) \
+        else "graph"
+    if real != info.kind:
+        # the reading of the form was wrong (an odd query); answer in this kind's default
+        fmt = negotiate(real, None)
+    headers: dict[str, str] = {}
+
+    def cut() -> None:
+        what = "triples" if real == "graph" else "rows"
+        headers["X-Result-Truncated"] = f"more than {max_rows} {what}; first {max_rows} sent"
+
+    try:
+        if real == "boolean":
+            send(("chunk", write_boolean(bool(res), fmt.name)))
+        elif real == "graph":
+            send(("chunk", write_graph(list(capped(res, max_rows, cut)), fmt.name)))
+        else:
+            columns = [v.value for v in res.variables]
+            rows = ([sol[c] for c in columns] for sol in capped(res, max_rows, cut))
+            pending: list[str] = []
+            size = 0
+            for piece in write_solutions(columns, rows, fmt.name):
+                pending.append(piece)
+                size += len(piece)
+                if size >= CHUNK:
+                    send(("chunk", "".join(pending).encode("utf-8")))
+                    pending, size = [], 0
+            send(("chunk", "".join(pending).encode("utf-8")))
+    except NotRepresentable as e:
+        send(("done", text_answer(406, str(e))))
+        return
+    except (OSError, ValueError, RuntimeError) as e:
+        send(("done", text_answer(400 if isinstance(e, ValueError) else 500, f"query failed: {e}")))
+        return
+    send(("done", Answer(200, fmt.content_type, b"", headers)))
+
+
+def _serve_jobs(conn, store, max_rows: int) -> None:
     while True:
         try:
-            request = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return  # the server went away
         try:
-            conn.send(answer(store, *request))
+            answer(store, job, max_rows, conn.send)
+        except (EOFError, OSError, BrokenPipeError):
+            return
         except Exception as e:  # a worker answers every request, whatever went wrong in it
-            conn.send(text_answer(500, f"query failed: {type(e).__name__}: {e}"))
+            conn.send(("done", text_answer(500, f"query failed: {type(e).__name__}: {e}")))
+
+
+def _main(conn, spec: StoreSpec, max_rows: int) -> None:
+    from .sandbox import SandboxUnavailable, forbid_network
+    from .sparql import deep_call
+
+    try:
+        store = _open(spec)
+    except KgError as e:
+        conn.send(("error", e))
+        return
+    sandboxed = None
+    if spec.sandbox:
+        try:
+            forbid_network()
+        except SandboxUnavailable as e:
+            sandboxed = str(e)
+    conn.send(("ready", sandboxed))
+    # Oxigraph parses and evaluates recursively; the whole loop runs on a deep stack (kg.sparql.DEEP_STACK).
+    deep_call(_serve_jobs, conn, store, max_rows)
 
 
 class _Worker:
-    def __init__(self, spec: StoreSpec):
+    def __init__(self, spec: StoreSpec, max_rows: int):
         self.conn, child = _CTX.Pipe()
-        self.process = _CTX.Process(target=_main, args=(child, spec), daemon=True, name="kg-query-worker")
+        self.process = _CTX.Process(target=_main, args=(child, spec, max_rows), daemon=True,
+                                    name="kg-query-worker")
         self.process.start()
         child.close()
+        self.unsandboxed: str | None = None  # why this worker could not give up the network, if it could not
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
+        try:
+            ready = self.conn.poll(timeout)
+            if ready:
+                status, value = self.conn.recv()
+        except (EOFError, OSError):  # it ended, or the pool was closed meanwhile
+            raise ServeError("a query worker ended while opening the graph") from None
+        if not ready:
             self.kill()
             raise ServeError(f"a query worker did not open the graph within {timeout:.0f} s")
-        try:
-            status, value = self.conn.recv()
-        except EOFError:
-            raise ServeError("a query worker ended while opening the graph") from None
         if status == "error":
             raise value
+        self.unsandboxed = value
 
     def kill(self) -> None:
         self.process.kill()
@@ -114,18 +215,71 @@ class _Worker:
         self.conn.close()
 
 
+class Scheduler:
+    """Hands out idle workers in order of arrival, but never more than `quota` at once to one client."""
+
+    def __init__(self, quota: int):
+        self.quota = max(1, quota)
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._waiting: list[tuple[object, str]] = []
+        self.running: Counter[str] = Counter()
+
+    def add(self, worker: _Worker) -> None:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify_all()
+
+    def acquire(self, client: str, timeout: float) -> _Worker | None:
+        """A worker for this client within `timeout` seconds, or None."""
+        ticket = object()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._waiting.append((ticket, client))
+            try:
+                while True:
+                    if self._idle and self._first_eligible() is ticket:
+                        self.running[client] += 1
+                        return self._idle.pop()
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._cond.wait(left)
+            finally:
+                self._waiting.remove((ticket, client))
+                self._cond.notify_all()
+
+    def _first_eligible(self) -> object | None:
+        return next((t for t, c in self._waiting if self.running[c] < self.quota), None)
+
+    def release(self, client: str, worker: _Worker | None) -> None:
+        """The client's worker is free again (None: it was retired)."""
+        with self._cond:
+            self.running[client] -= 1
+            if self.running[client] <= 0:
+                del self.running[client]
+            if worker is not None:
+                self._idle.append(worker)
+            self._cond.notify_all()
+
+    def at_quota(self, client: str) -> bool:
+        with self._cond:
+            return self.running[client] >= self.quota
+
+
 class QueryPool:
     """Worker processes that each hold the graph; a query past the time limit costs its worker, not the server."""
 
     def __init__(self, spec: StoreSpec, size: int = 2, timeout: float = 10.0, max_rows: int = 100_000,
-                 start_timeout: float = 600.0):
+                 start_timeout: float = 600.0, per_client: int | None = None):
         self.spec = spec
         self.size = max(1, size)
         self.timeout = timeout
         self.max_rows = max_rows
         self.start_timeout = start_timeout
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.scheduler = Scheduler(per_client if per_client is not None else max(1, self.size - 1))
         self.closed = False
+        self.unsandboxed: str | None = None
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
 
@@ -138,12 +292,13 @@ class QueryPool:
         except BaseException:
             self.close()
             raise
+        self.unsandboxed = next((w.unsandboxed for w in workers if w.unsandboxed), None)
         for w in workers:
-            self.idle.put(w)
+            self.scheduler.add(w)
         return self
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.spec)
+        w = _Worker(self.spec, self.max_rows)
         with self._lock:
             self._all.add(w)
         return w
@@ -166,27 +321,52 @@ class QueryPool:
         if self.closed:
             w.kill()
         else:
-            self.idle.put(w)
+            self.scheduler.add(w)
 
-    def execute(self, sparql: str, kind: str, fmt: str) -> Answer:
+    def execute(self, job: Job, client: str = "local") -> Answer:
         """Run one query on a free worker within the time limit (waiting for a worker counts against it)."""
         started = time.monotonic()
-        try:
-            w = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
+        w = self.scheduler.acquire(client, self.timeout)
+        if w is None:
+            if self.scheduler.at_quota(client):
+                q = self.scheduler.quota
+                return text_answer(503, f"Your {q} earlier quer{'y' if q == 1 else 'ies'} kept running for "
+                                        f"{self.timeout:g} s, and one client runs at most {q} at once here "
+                                        "(kg serve --per-client); try again when they are done.")
             return text_answer(503, f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
                                     "try again shortly.")
-        left = max(0.1, self.timeout - (time.monotonic() - started))
+        deadline = started + self.timeout
+        spool: IO[bytes] | None = None
         try:
-            w.conn.send((sparql, kind, fmt, self.max_rows))
-            if w.conn.poll(left):
-                result = w.conn.recv()
-                self.idle.put(w)
-                return result
+            w.conn.send(job)
+            spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not w.conn.poll(left):
+                    break
+                kind_, value = w.conn.recv()
+                if kind_ == "chunk":
+                    spool.write(value)
+                    continue
+                self.scheduler.release(client, w)
+                w = None
+                if value.status != 200:
+                    spool.close()
+                    return value
+                spool.seek(0)
+                value.body = spool
+                spool = None
+                return value
         except (EOFError, OSError, BrokenPipeError) as e:
+            if spool is not None:
+                spool.close()
+            self.scheduler.release(client, None)
             self._retire(w)
             return text_answer(500, f"The query worker ended unexpectedly ({e.__class__.__name__}); "
                                     "it has been replaced.")
+        if spool is not None:
+            spool.close()
+        self.scheduler.release(client, None)
         self._retire(w)
         return text_answer(503, f"Query stopped after {self.timeout:g} s, the server's time limit for one query "
                                 "(kg serve --timeout). Narrow it down, or add a LIMIT.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import http.client
 import io
 import json
 import threading
@@ -19,6 +20,7 @@ from kg.protocol import negotiate, query_form, uses_service
 from kg.query import list_queries
 from kg.serve import DUMP_FORMATS, Settings, _write_dumps, prepare, start
 from kg.store import EndpointStore, open_store
+from kg.workers import Job
 
 from .rows import comparable
 
@@ -54,6 +56,18 @@ def call(server, path="/sparql", params=None, data=None, headers=None, method=No
             return r.status, r.headers.get("Content-Type", ""), r.read(), r.headers
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Content-Type", ""), e.read(), e.headers
+
+
+def raw(server, method="GET", path="/sparql", headers=None, body=None, source="127.0.0.1"):
+    """One request as written (no redirect followed), from a chosen loopback address: (status, headers, body)."""
+    port = server.site.settings.port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, r.headers, r.read()
+    finally:
+        conn.close()
 
 
 def test_select_negotiates_every_result_format(server):
@@ -115,7 +129,8 @@ def test_syntax_error_is_400_with_the_parser_message(server):
 
 
 def test_no_query_is_400(server):
-    assert call(server)[0] == 400
+    assert call(server, data=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
+    assert call(server, params={"default-graph-uri": "urn:x"})[0] == 400
 
 
 def test_update_is_refused(server):
@@ -158,6 +173,13 @@ def test_slow_query_is_stopped_while_others_are_served(server):
     def run_slow():
         t = time.monotonic()
         slow["answer"] = call(server, params={"query": SLOW})
+        slow["seconds"] = time.monotonic() - t
+
+    def run_slow():
+        t = time.monotonic()
+        status, headers, body = raw(server, path="/sparql?" + urllib.parse.urlencode({"query": SLOW}),
+                                    source="127.0.0.2")
+        slow["answer"] = (status, headers.get("Content-Type", ""), body, headers)
         slow["seconds"] = time.monotonic() - t
 
     thread = threading.Thread(target=run_slow)
@@ -255,12 +277,32 @@ def test_query_form_and_service_detection():
 
 def test_negotiation_rules():
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    assert negotiate("solutions", browser) == "xml"
-    assert negotiate("solutions", "text/csv;q=0.5, application/sparql-results+json") == "json"
-    assert negotiate("graph", "text/*") == "ttl"
-    assert negotiate("graph", "application/sparql-results+json") is None
-    assert negotiate("boolean", "text/csv") is None
-    assert negotiate("graph", None, "json") == "jsonld"
+
+    def name(kind, accept, fmt=None):
+        chosen = negotiate(kind, accept, fmt)
+        return chosen and chosen.name
+
+    assert name("solutions", browser) == "xml"
+    assert name("solutions", "text/csv;q=0.5, application/sparql-results+json") == "json"
+    assert name("graph", "text/*") == "ttl"
+    assert name("graph", "application/sparql-results+json") is None
+    assert name("boolean", "text/csv") is None
+    assert name("graph", None, "json") == "jsonld"
+    # format= is a hint: it decides for a browser following a link (its first choice, HTML, is not offered) ...
+    assert name("solutions", browser, "csv") == "csv"
+    assert name("solutions", "*/*", "tsv") == "tsv"
+    # ... but not against an Accept whose first choice is offered (SPARQLWrapper sends format=xml beside it)
+    assert name("graph", "application/rdf+xml", "xml") == "rdfxml"
+    assert name("graph", "text/turtle", "xml") == "ttl"
+    assert name("solutions", "application/sparql-results+json", "xml") == "json"
+    # nothing acceptable in Accept: the hint, else nothing
+    assert name("graph", "image/png", "nt") == "nt"
+    assert name("graph", "image/png") is None
+    assert name("boolean", None, "csv") is None
+    # the endpoint URL without a query: HTML only for a client that asks for it first
+    assert name("description", browser) == "html"
+    assert name("description", "application/n-quads, text/html;q=0.5") == "nt"
+    assert name("description", None) == "ttl"
 
 
 def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
@@ -333,9 +375,12 @@ def test_workers_get_the_graph_checksum_from_the_server(seed_graph, tmp_path, mo
     real = kg.store._sha256
     monkeypatch.setattr(kg.store, "_sha256", lambda path: hashed.append(path) or real(path))
     site = prepare(Settings(seed_graph, workers=1, timeout=TIMEOUT, store_path=tmp_path / "store"))
+    quads = seed_graph.with_suffix(".nq")
     try:
-        assert hashed == [seed_graph]
+        # the graph and the build's quads file beside it, each hashed once, by the server alone
+        assert sorted(hashed) == sorted([seed_graph, quads])
         assert site.pool.spec.sha256 == hashlib.sha256(seed_graph.read_bytes()).hexdigest()
-        assert site.pool.execute("ASK { ?s ?p ?o }", "boolean", "json").status == 200
+        assert site.pool.spec.companion_sha256 == hashlib.sha256(quads.read_bytes()).hexdigest()
+        assert site.pool.execute(Job("ASK { ?s ?p ?o }")).status == 200
     finally:
         site.close()

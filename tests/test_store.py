@@ -63,16 +63,19 @@ def test_disk_store_given_the_graph_checksum_does_not_hash_the_graph(seed_graph,
     with OxigraphStore.on_disk(seed_graph, path) as st:
         digest, n = st.sha256, st.triple_count()
     assert digest == hashlib.sha256(seed_graph.read_bytes()).hexdigest()
+    quads = hashlib.sha256(seed_graph.with_suffix(".nq").read_bytes()).hexdigest()
     import kg.store
 
     def no_hash(*a, **k):
         raise AssertionError("hashed again")
 
     monkeypatch.setattr(kg.store, "_sha256", no_hash)
-    with OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256=digest) as st:
+    with OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256=digest, companion_sha256=quads) as st:
         assert st.triple_count() == n
     with pytest.raises(StoreError, match="does not hold this graph"):
-        OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256="0" * 64)
+        OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256="0" * 64, companion_sha256=quads)
+    with pytest.raises(StoreError, match="does not hold this graph"):
+        OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256=digest, companion_sha256="0" * 64)
 
 
 def test_disk_store_reloads_when_the_graph_changes(seed_graph, tmp_path):
