@@ -358,12 +358,13 @@ def comunica() -> list[str]:
     return [node, str(CLIENTS / "query.js")]
 
 
-def run_comunica(command: list[str], endpoint: str, sparql: str) -> tuple[Result, str]:
-    """Comunica's answer, the source given as the bare endpoint URL (no `sparql@` hint), and what it took the URL for;
-    a failure or no answer within COMUNICA_TIMEOUT seconds fails with what Comunica made of the URL and requested."""
+def run_comunica(command: list[str], endpoint: str, sparql: str, source_type: str | None = None) -> tuple[Result, str]:
+    """Comunica's answer, the source given as the bare endpoint URL (no `sparql@` hint unless a type is given), and
+    what it took the URL for; a failure or no answer within COMUNICA_TIMEOUT seconds fails with what Comunica made of
+    the URL and requested."""
     env = {**os.environ, "COMUNICA_LOG": "info"}
     try:
-        r = subprocess.run(command + [endpoint, sparql], check=False, capture_output=True, text=True, env=env,
+        r = subprocess.run(command + [endpoint, sparql] + ([source_type] if source_type else []), check=False, capture_output=True, text=True, env=env,
                            timeout=COMUNICA_TIMEOUT)
     except subprocess.TimeoutExpired as e:
         log = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else e.stderr or ""
@@ -381,6 +382,16 @@ def _comunica_log(log: str) -> str:
     lines = [line.replace("\x1b[0m", "").replace("\x1b[32m", "").replace("\x1b[33m", "").replace("\x1b[31m", "")
              for line in log.splitlines() if line.strip()]
     return "\n".join(line[:400] for line in lines[-40:])
+
+
+def test_comunica_reads_a_service_description_at_the_endpoint_url(comunica, endpoint):
+    """The document Comunica reads at the plain endpoint URL (its own Accept, read as one RDF file) is a SPARQL 1.1
+    service description naming that URL as the endpoint: what Comunica takes it for a SPARQL endpoint by."""
+    sparql = """PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+SELECT ?endpoint ?language WHERE { ?service a sd:Service ; sd:endpoint ?endpoint ; sd:supportedLanguage ?language }"""
+    got, _ = run_comunica(comunica, endpoint, sparql, "file")
+    assert [(row[0].value, row[1].value) for row in got.rows] == \
+        [(endpoint, "http://www.w3.org/ns/sparql-service-description#SPARQL11Query")]
 
 
 def test_comunica_counts_the_letters(comunica, endpoint, local, seed_build):

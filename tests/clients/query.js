@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs one SPARQL query with Comunica over a source given as a bare URL (no type hint, so Comunica has to find
 // out what the URL is) and prints the answer: SPARQL JSON results for SELECT and ASK, N-Triples otherwise.
-// Usage: node query.js URL QUERY        (COMUNICA_LOG=debug prints what Comunica does on stderr)
+// Usage: node query.js URL QUERY [TYPE]
+//   TYPE (file, sparql, …) tells Comunica what the source is instead; `file` reads the URL as one RDF document.
+//   COMUNICA_LOG=info (or debug) prints what Comunica does on stderr.
 'use strict';
 
 const { QueryEngine } = require('@comunica/query-sparql');
@@ -19,20 +21,20 @@ function fetchWithoutContentLength(input, init) {
 }
 
 async function main() {
-  const [url, query] = process.argv.slice(2);
+  const [url, query, type] = process.argv.slice(2);
   if (!url || !query) {
-    process.stderr.write('usage: node query.js URL QUERY\n');
+    process.stderr.write('usage: node query.js URL QUERY [TYPE]\n');
     return 2;
   }
-  const context = { sources: [url], fetch: fetchWithoutContentLength };
+  const context = { sources: [type ? { type, value: url } : url], fetch: fetchWithoutContentLength };
   if (process.env.COMUNICA_LOG) {
     const { LoggerPretty } = require('@comunica/logger-pretty');
     context.log = new LoggerPretty({ level: process.env.COMUNICA_LOG });
   }
   const engine = new QueryEngine();
   const result = await engine.query(query, context);
-  const type = result.resultType === 'quads' ? 'application/n-triples' : 'application/sparql-results+json';
-  const { data } = await engine.resultToString(result, type);
+  const media = result.resultType === 'quads' ? 'application/n-triples' : 'application/sparql-results+json';
+  const { data } = await engine.resultToString(result, media);
   await new Promise((resolve, reject) => {
     data.on('error', reject);
     data.on('end', resolve);
