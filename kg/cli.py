@@ -84,8 +84,16 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
                    "loaded from the graph once and reused while the file is unchanged.")
 @click.option("--store-path", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the on-disk Oxigraph store (implies --store oxigraph).")
-@click.option("--endpoint", metavar="URL", help="Ask a SPARQL 1.1 endpoint (kg serve, Oxigraph, Fuseki, …) instead.")
-def query(query, graph, sparql, fmt, store, store_path, endpoint):
+@click.option("--endpoint", metavar="URL",
+              help="Ask a SPARQL 1.1 endpoint (kg serve, Oxigraph, Jena, Virtuoso, …) instead; parameters in the URL "
+                   "(?default-graph-uri=…) are kept.")
+@click.option("--endpoint-method", type=click.Choice(["auto", "direct", "form", "get"]), default="auto",
+              show_default=True,
+              help="How the query goes to --endpoint: direct: POSTed as the body (application/sparql-query); form: "
+                   "POSTed form-encoded (query=…); get: in the URL. auto sends a trivial query by direct POST first "
+                   "and goes on by direct POST if the endpoint answers it, by form POST if the endpoint refuses it "
+                   "or leaves it unanswered for 3 s (Virtuoso 7.2 never answers a direct POST).")
+def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_method):
     """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
     from .errors import QueryError
     from .query import query as run_query
@@ -102,7 +110,8 @@ def query(query, graph, sparql, fmt, store, store_path, endpoint):
         raise QueryError("no query given", hint="name one (`kg queries` lists them), give a .rq file, or --sparql")
     if store_path and store == "memory":
         store = "oxigraph"
-    click.echo(run_query(graph, text, fmt, source, store=store, store_path=store_path, endpoint=endpoint), nl=False)
+    click.echo(run_query(graph, text, fmt, source, store=store, store_path=store_path, endpoint=endpoint,
+                         endpoint_method=endpoint_method), nl=False)
 
 
 @cli.command()

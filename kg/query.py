@@ -133,7 +133,7 @@ def _short(s: str) -> str:
 
 
 def query(graph: Path | None, query_text: str, fmt: str = "table", source: str = "query", store: str = "memory",
-          store_path: Path | None = None, endpoint: str | None = None) -> str:
+          store_path: Path | None = None, endpoint: str | None = None, endpoint_method: str = "auto") -> str:
     """Open the graph in the store asked (or the remote endpoint), run a query, and render the answer."""
-    with open_store(graph, store, store_path, endpoint) as st:
+    with open_store(graph, store, store_path, endpoint, endpoint_method) as st:
         return render(st.query(query_text, source), fmt)

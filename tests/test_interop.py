@@ -1,5 +1,5 @@
 """The exports in real software: rapper parses them, a real Oxigraph server answers every query alike, rdflib's
-engine answers the contract queries alike, jing validates the CMIF against the CMIF 1.1 RelaxNG schema."""
+engine answers all queries but two alike, jing validates the CMIF against the CMIF 1.1 RelaxNG schema."""
 from __future__ import annotations
 
 import re
@@ -97,17 +97,32 @@ def rdflib_graph(seed_graph):
     return rdflib.Graph().parse(seed_graph, format="turtle")
 
 
-CONTRACT_QUERIES = [q for q in list_queries() if q.name in
-                    ("letters", "archive-refs", "transmission", "requests", "decisions", "mentions")]
+# What the README says rdflib's engine answers differently: letters-per-file fails sorting by unbound variables;
+# response-times-by-form joins a sub-select on a variable both sides BIND as if it were not there.
+RDFLIB_DIFFERS = {"letters-per-file", "response-times-by-form"}
 
 
-@pytest.mark.parametrize("q", CONTRACT_QUERIES, ids=lambda q: q.name)
-def test_contract_queries_alike_on_rdflib(rdflib_graph, seed_graph, q):
-    """Users load the Turtle into rdflib too: its engine must answer the contract queries as Oxigraph does."""
-    res = rdflib_graph.query(q.text)
-    theirs = Result([str(v) for v in res.vars], [[_ox(row[v]) for v in res.vars] for row in res])
+def _rdflib_result(graph: rdflib.Graph, sparql: str) -> Result:
+    res = graph.query(sparql)
+    return Result([str(v) for v in res.vars], [[_ox(row[v]) for v in res.vars] for row in res])
+
+
+@pytest.mark.parametrize("q", [q for q in list_queries() if q.name not in RDFLIB_DIFFERS], ids=lambda q: q.name)
+def test_queries_alike_on_rdflib(rdflib_graph, seed_graph, q):
+    """Users load the Turtle into rdflib too: its engine answers the contract queries and all but two others as
+    Oxigraph does."""
     ours = open_store(seed_graph).query(q.text, q.name)
-    assert ours.rows and comparable(theirs, q.text) == comparable(ours, q.text)
+    assert ours.rows and comparable(_rdflib_result(rdflib_graph, q.text), q.text) == comparable(ours, q.text)
+
+
+@pytest.mark.parametrize("name", sorted(RDFLIB_DIFFERS))
+def test_rdflib_still_differs_where_the_readme_says(rdflib_graph, seed_graph, name):
+    q = next(q for q in list_queries() if q.name == name)
+    try:
+        theirs = comparable(_rdflib_result(rdflib_graph, q.text), q.text)
+    except Exception:  # noqa: BLE001 - rdflib fails the query: as the README says
+        return
+    assert theirs != comparable(open_store(seed_graph).query(q.text, q.name), q.text)
 
 
 def test_oxigraph_server_construct_through_endpoint(oxigraph_server, seed_graph):
