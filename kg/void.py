@@ -161,4 +161,6 @@ def service_description(base_url: str, triples: int, graphs: list[tuple[str, int
         add(named, SD + "graph", graph)
         add(graph, str(RDF.type), _n(SD + "Graph"))
         add(graph, VOID + "triples", _int(n))
-    return out
+    # grouped by subject (the service first, then in the order written), so that Turtle writes each node once
+    order = {s: k for k, s in reversed(list(enumerate(t.subject for t in out)))}
+    return sorted(out, key=lambda t: order[t.subject])
