@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Load `kg serve` on loopback: concurrent clients each send the six contract queries in turn.
 
-Usage: python benchmarks/load.py [--clients 16] [--requests 500] [--graph build/graph.ttl] [--url URL]
+Usage: python benchmarks/load.py [--clients 16] [--requests 500] [--graph build/graph.ttl] [--url URL] [--addresses N]
 Without --url it starts `kg serve` on a free 127.0.0.1 port and stops it afterwards. Each client keeps one
-HTTP/1.1 connection and POSTs its queries (form-encoded, SPARQL JSON results). Reports throughput, latency
+HTTP/1.1 connection and POSTs its queries (form-encoded, SPARQL JSON results); by default every client comes
+from 127.0.0.1, which the server counts as one client (its per-client quota applies), --addresses N spreads
+them over 127.0.0.1 … 127.0.0.N, as N machines would come. Reports throughput, latency
 percentiles and errors (any answer but 200, or a failed connection). Traffic stays on this machine.
 """
 from __future__ import annotations
@@ -57,9 +59,13 @@ def start_server(graph: Path, workers: int | None) -> tuple[subprocess.Popen, st
 
 
 def client(url: str, bodies: list[bytes], n: int, offset: int, latencies: list, errors: list,
-           deadline: float) -> None:
+           deadline: float, source: str = "127.0.0.1") -> None:
     parts = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def connect() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=60, source_address=(source, 0))
+
+    conn = connect()
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
     for i in range(n):
         if time.monotonic() > deadline:
@@ -76,7 +82,7 @@ def client(url: str, bodies: list[bytes], n: int, offset: int, latencies: list, 
         except (OSError, http.client.HTTPException) as e:
             errors.append(f"{type(e).__name__}: {e}")
             conn.close()
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            conn = connect()
         latencies.append(time.perf_counter() - t)
     conn.close()
 
@@ -94,6 +100,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="query workers of the server it starts (default: kg serve's)")
     ap.add_argument("--url", help="a running server to load instead (loopback only)")
     ap.add_argument("--max-seconds", type=float, default=900, help="stop the run after this long")
+    ap.add_argument("--addresses", type=int, default=1, help="loopback addresses the clients come from")
     a = ap.parse_args()
     if a.url and urllib.parse.urlsplit(a.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("load only a server on this machine (127.0.0.1)")
@@ -111,7 +118,8 @@ def main() -> None:
     latencies: list[float] = []
     errors: list[str] = []
     deadline = time.monotonic() + a.max_seconds
-    threads = [threading.Thread(target=client, args=(url, bodies, a.requests, k, latencies, errors, deadline))
+    threads = [threading.Thread(target=client, args=(url, bodies, a.requests, k, latencies, errors, deadline,
+                                                     f"127.0.0.{1 + k % max(1, a.addresses)}"))
                for k in range(a.clients)]
     started = time.perf_counter()
     try:
@@ -125,9 +133,9 @@ def main() -> None:
             proc.terminate()
             proc.wait(30)
     total = len(latencies)
-    print(f"| clients × requests | requests | seconds | throughput | p50 | p99 | max | errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(f"| {a.clients} × {a.requests} | {total} | {elapsed:.1f} | {total / elapsed:.0f} req/s "
+    print("| clients × requests | addresses | requests | seconds | throughput | p50 | p99 | max | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"| {a.clients} × {a.requests} | {a.addresses} | {total} | {elapsed:.1f} | {total / elapsed:.0f} req/s "
           f"| {statistics.median(latencies) * 1000:.0f} ms | {percentile(latencies, 99) * 1000:.0f} ms "
           f"| {max(latencies) * 1000:.0f} ms | {len(errors)} |")
     for e in sorted(set(errors))[:10]:

@@ -182,13 +182,16 @@ def explore(graph, out, view):
 @click.option("--base-url", help="The server's public address, when a proxy stands in front (for VoID and links).")
 @click.option("--per-client", type=click.IntRange(min=1),
               help="Queries one client (address) may run at once  [default: all workers but one]")
-def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url, per_client):
+@click.option("--proxy", "proxies", default="127.0.0.1,::1", show_default=True,
+              help="Addresses of proxies in front whose X-Forwarded-For names the client ('' trusts none).")
+def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url, per_client,
+          proxies):
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
     from .serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
                             timeout=timeout, max_rows=max_rows, max_body=max_body, allow_service=allow_service,
-                            base_url=base_url, per_client=per_client))
+                            base_url=base_url, per_client=per_client, proxies=proxies))
     for note in server.site.notes:
         click.echo(f"warning: {note}", err=True)
     if host not in LOOPBACK:

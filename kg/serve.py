@@ -42,6 +42,7 @@ class Settings:
     allow_service: bool = False
     base_url: str | None = None  # the public address, when behind a proxy
     per_client: int | None = None  # queries one client may run at once (default: all workers but one)
+    proxies: str = "127.0.0.1,::1"  # proxies whose X-Forwarded-For names the client ("" trusts none)
 
 
 @dataclass
@@ -446,6 +447,8 @@ class Server:
         # may be is answered with 414 (h11's default of 16 KB dropped the connection without an answer).
         config = uvicorn.Config(app(self.site), log_level="warning", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=2, http="h11",
+                                proxy_headers=bool(self.site.settings.proxies),
+                                forwarded_allow_ips=self.site.settings.proxies or None,
                                 h11_max_incomplete_event_size=2 * self.site.settings.max_body + 16_384)
         self._uvicorn = Uvicorn(config)
         try:

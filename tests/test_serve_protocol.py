@@ -468,6 +468,25 @@ def test_one_clients_expensive_queries_cannot_hold_every_worker(server):
     assert sorted(done) == [503, 503]
 
 
+def test_clients_behind_a_proxy_are_told_apart_by_x_forwarded_for(server):
+    """Behind a proxy on the same machine every client comes from its address; X-Forwarded-For tells them apart."""
+    done = []
+
+    def slow(who):
+        done.append(get(server, {"query": SLOW}, {"X-Forwarded-For": who})[0])
+
+    threads = [threading.Thread(target=slow, args=("10.0.0.1",)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    status, _, _ = get(server, {"query": COUNT}, {"X-Forwarded-For": "10.0.0.2"})
+    assert status == 200 and time.monotonic() - t0 < 1.5
+    for t in threads:
+        t.join(30)
+    assert sorted(done) == [503, 503]
+
+
 def test_deep_nesting_is_refused_with_400(server):
     deep = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
     status, _, body = get(server, {"query": deep})
