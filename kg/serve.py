@@ -293,10 +293,10 @@ def _message_page(title: str, message: str) -> str:
 def app(site: Site):
     """The ASGI application."""
     from starlette.applications import Starlette
+    from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
-    from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
     from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
     from starlette.routing import Route
 

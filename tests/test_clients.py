@@ -7,8 +7,6 @@ import io
 import json
 import os
 import subprocess
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,16 +22,28 @@ import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.stores import sparqlconnector
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.namespace import ID
 from kg.query import list_queries, resolve_query
-from kg.serve import Server, Settings, start
+from kg.serve import Server, Settings
 from kg.store import OxigraphStore, Result, load_memory, open_store
 
 from .rows import comparable, concat_columns
-from .tools import require
+from .tools import require, serving
 
 CLIENTS = Path(__file__).resolve().parent / "clients"
 # Comunica answers a named query in a second or two; one that reads the endpoint as something else may run on for
@@ -77,19 +87,8 @@ def served(seed_build) -> Path:
 @pytest.fixture(scope="module")
 def server(served: Path) -> Iterator[Server]:
     """`kg serve` on the seed's TriG, on a free loopback port, in a thread."""
-    srv = start(Settings(served, port=0, workers=2, timeout=30))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(srv.url, timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield srv
-    srv.stop()
-    thread.join(10)
+    with serving(Settings(served, port=0, workers=2, timeout=30)) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,12 @@ import pytest
 from kg.build import EDITION
 from kg.protocol import negotiate, query_form, uses_service
 from kg.query import list_queries
-from kg.serve import DUMP_FORMATS, Settings, _write_dumps, prepare, start
+from kg.serve import DUMP_FORMATS, Settings, _write_dumps, prepare
 from kg.store import EndpointStore, open_store
 from kg.workers import Job
 
 from .rows import comparable
+from .tools import serving
 
 TIMEOUT = 2.0
 LETTERS = "SELECT ?l WHERE { ?l a <https://w3id.org/politburo-kg/ontology#Letter> } ORDER BY ?l"
@@ -33,19 +34,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def server(seed_graph):
-    srv = start(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, max_rows=1000, max_body=20_000))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(srv.url, timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield srv
-    srv.stop()
-    thread.join(10)
+    with serving(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, max_rows=1000, max_body=20_000)) as srv:
+        yield srv
 
 
 def call(server, path="/sparql", params=None, data=None, headers=None, method=None):
@@ -169,11 +159,6 @@ def test_rows_are_capped(server):
 
 def test_slow_query_is_stopped_while_others_are_served(server):
     slow = {}
-
-    def run_slow():
-        t = time.monotonic()
-        slow["answer"] = call(server, params={"query": SLOW})
-        slow["seconds"] = time.monotonic() - t
 
     def run_slow():
         t = time.monotonic()
@@ -306,25 +291,12 @@ def test_negotiation_rules():
 
 
 def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
-    srv = start(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, store_path=tmp_path / "store"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
+    with serving(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, store_path=tmp_path / "store")) as srv:
         q = next(q for q in list_queries() if q.name == "decisions")
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                remote = EndpointStore(srv.url + "sparql").query(q.text)
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        remote = EndpointStore(srv.url + "sparql").query(q.text)
         assert comparable(remote, q.text) == comparable(open_store(seed_graph).query(q.text), q.text)
         assert (tmp_path / "store" / "kg-store.json").is_file()
-    finally:
-        srv.stop()
-        thread.join(10)
+        assert {g for g, _ in srv.site.graphs} >= {"https://w3id.org/politburo-kg/id/graph/authority"}
 
 
 def test_dumps_are_written_unless_the_build_left_them_beside_the_graph(seed_build, tmp_path):

@@ -13,12 +13,13 @@ import urllib.parse
 import pyoxigraph as ox
 import pytest
 
-from kg.serve import Settings, start
+from kg.serve import Settings
 from kg.sparql import MAX_DEPTH, read_query
 from kg.store import Dataset, open_store
 from kg.workers import Job
 
 from .test_serve import raw
+from .tools import serving
 
 AUTHORITY = "https://w3id.org/politburo-kg/id/graph/authority"
 VOCABULARY = "https://w3id.org/politburo-kg/id/graph/vocabulary"
@@ -61,26 +62,10 @@ def listener():
     lis.close()
 
 
-def started(settings: Settings):
-    srv = start(settings)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            raw(srv, path="/")
-            return srv, thread
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("the server did not start")
-
-
 @pytest.fixture(scope="module")
 def server(seed_graph):
-    srv, thread = started(Settings(seed_graph, port=0, workers=2, timeout=3.0, max_rows=1000, max_body=2_000_000))
-    yield srv
-    srv.stop()
-    thread.join(10)
+    with serving(Settings(seed_graph, port=0, workers=2, timeout=3.0, max_rows=1000, max_body=2_000_000)) as srv:
+        yield srv
 
 
 def get(server, params, headers=None, source="127.0.0.1"):
@@ -183,17 +168,13 @@ def test_the_sandbox_has_teeth(listener):
 
 
 def test_allow_service_federates(seed_graph, listener):
-    srv, thread = started(Settings(seed_graph, port=0, workers=1, timeout=3.0, allow_service=True))
-    try:
+    with serving(Settings(seed_graph, port=0, workers=1, timeout=3.0, allow_service=True)) as srv:
         q = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
         get(srv, {"query": q})
         time.sleep(0.3)
         assert listener.connections >= 1
         _, _, body = raw(srv)
         assert b"BasicFederatedQuery" in body
-    finally:
-        srv.stop()
-        thread.join(10)
 
 
 # ------------------------------------------------------------------------------------------- datasets
@@ -248,7 +229,7 @@ def dataset_cases(source: str) -> dict[str, list[tuple[str, str]]]:
                                       "WHERE { ?s ?p ?o }")],
         "FROM NAMED": [("query", f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{source}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} "
                                  "GROUP BY ?g")],
-        "FROM without FROM NAMED": [("query", f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1"),
+        "FROM without FROM NAMED": [("query", "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"),
                                     ("default-graph-uri", AUTHORITY)],
         "default-graph-uri": [("query", COUNT), ("default-graph-uri", AUTHORITY)],
         "two default-graph-uri": [("query", COUNT), ("default-graph-uri", AUTHORITY),
@@ -291,13 +272,9 @@ def test_named_graphs_are_served_from_the_turtle_file(server, seed_graph):
 def test_a_lone_turtle_file_is_served_and_says_it_has_no_graphs(seed_graph, tmp_path):
     alone = tmp_path / "graph.ttl"
     alone.write_bytes(seed_graph.read_bytes())
-    srv, thread = started(Settings(alone, port=0, workers=1, timeout=3.0))
-    try:
+    with serving(Settings(alone, port=0, workers=1, timeout=3.0)) as srv:
         assert srv.site.graphs == [] and "no named graphs" in srv.site.notes[0]
         assert count(srv, COUNT) == srv.site.triples
-    finally:
-        srv.stop()
-        thread.join(10)
 
 
 def test_a_quads_file_that_disagrees_is_not_used(seed_graph, tmp_path):
@@ -413,8 +390,7 @@ def _peak_kb(pid: int) -> int:
 
 def test_ten_million_rows_are_cut_while_they_are_made(seed_graph):
     """A 13.8M-row SELECT * is cut at the cap as it streams: the worker's peak memory barely moves."""
-    srv, thread = started(Settings(seed_graph, port=0, workers=1, timeout=60.0, max_rows=100_000))
-    try:
+    with serving(Settings(seed_graph, port=0, workers=1, timeout=60.0, max_rows=100_000)) as srv:
         pid = next(iter(srv.site.pool._all)).process.pid
         get(srv, {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"})
         before = _peak_kb(pid)
@@ -425,9 +401,6 @@ def test_ten_million_rows_are_cut_while_they_are_made(seed_graph):
         assert body.count(b"\n") == 100_001
         assert time.monotonic() - started_at < 30
         assert _peak_kb(pid) - before < 150_000  # KB; the rows alone would be gigabytes
-    finally:
-        srv.stop()
-        thread.join(10)
 
 
 def test_truncation_is_visible_to_pages_on_other_sites(server):
