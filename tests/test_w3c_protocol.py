@@ -20,8 +20,9 @@ Every entry of the manifest's `mf:entries` is one test, with the entry's name as
 The service is read-only. A request carrying an update (an `application/sparql-update` body or an `update`
 parameter) must get a 4XX instead of the 2XX the manifest expects of a service that writes, and a later
 query that would see the write must answer as it did before the update. No test may change the dataset:
-its contents are read before and after each test. The two tests on the base IRI get their data from an
-update, so they are reported as not applicable.
+its contents are read before and after each test. `update_base_uri` is an update test like the others;
+`query_base_uri` reads data that its update writes first, so it is reported as not applicable (relative IRIs
+in queries are tested in tests/test_serve_protocol.py).
 """
 from __future__ import annotations
 
@@ -58,8 +59,6 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 NOT_APPLICABLE = {
     "query_base_uri": "not applicable: needs SPARQL Update (the graph its query reads is written by an "
                       "INSERT DATA, which this read-only service refuses)",
-    "update_base_uri": "not applicable: needs SPARQL Update (it checks how an INSERT DATA resolves a relative "
-                       "IRI, and this read-only service writes nothing)",
 }
 # Media types of each mf:expectedFormat, and the syntax their body is parsed with.
 BOOLEAN_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
