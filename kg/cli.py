@@ -111,7 +111,8 @@ def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_metho
     if store_path and store == "memory":
         store = "oxigraph"
     click.echo(run_query(graph, text, fmt, source, store=store, store_path=store_path, endpoint=endpoint,
-                         endpoint_method=endpoint_method), nl=False)
+                         endpoint_method=endpoint_method,
+                         warn=lambda note: click.echo(f"warning: {note}", err=True)), nl=False)
 
 
 @cli.command()

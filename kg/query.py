@@ -112,6 +112,8 @@ def table(result: Result, width: int = 40) -> str:
             if not all(isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID)) or row[i] is None
                        for row in result.rows)
             or all(row[i] is None for row in result.rows)]
+    if not keep:  # nothing but node IRIs: they are the answer, shown shortened
+        keep = list(range(len(result.columns)))
     hidden = [c for i, c in enumerate(result.columns) if i not in keep]
     cols = [result.columns[i] for i in keep]
     cells = [[textwrap.wrap(_short(cell(row[i])), width) or [""] for i in keep] for row in result.rows]
@@ -133,7 +135,20 @@ def _short(s: str) -> str:
 
 
 def query(graph: Path | None, query_text: str, fmt: str = "table", source: str = "query", store: str = "memory",
-          store_path: Path | None = None, endpoint: str | None = None, endpoint_method: str = "auto") -> str:
-    """Open the graph in the store asked (or the remote endpoint), run a query, and render the answer."""
+          store_path: Path | None = None, endpoint: str | None = None, endpoint_method: str = "auto",
+          warn=None) -> str:
+    """Open the graph in the store asked (or the remote endpoint), run a query, and render the answer.
+
+    warn(message), if given, hears why a query that names graphs may find none (the graph file has none).
+    """
     with open_store(graph, store, store_path, endpoint, endpoint_method) as st:
+        loaded = getattr(st, "loaded", None)
+        if warn and loaded is not None and loaded.note and _names_graphs(query_text):
+            warn(loaded.note)
         return render(st.query(query_text, source), fmt)
+
+
+def _names_graphs(sparql: str) -> bool:
+    from .sparql import code, lexical
+
+    return lexical(sparql).dataset or re.search(r"(?<![\w:?$])graph(?![\w:])", code(sparql), re.I) is not None

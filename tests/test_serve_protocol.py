@@ -277,6 +277,21 @@ def test_a_lone_turtle_file_is_served_and_says_it_has_no_graphs(seed_graph, tmp_
         assert count(srv, COUNT) == srv.site.triples
 
 
+def test_kg_query_warns_when_a_query_names_graphs_the_file_has_not(seed_graph, tmp_path):
+    from .conftest import kg_command
+
+    alone = tmp_path / "graph.ttl"
+    alone.write_bytes(seed_graph.read_bytes())
+    for q, warned in (("SELECT ?g WHERE { GRAPH ?g { } }", True), (COUNT, False),
+                      (f"SELECT * FROM <{AUTHORITY}> WHERE {{ ?s ?p ?o }} LIMIT 1", True)):
+        r = subprocess.run([kg_command(), "query", "--graph", str(alone), "--sparql", q], capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0 and ("no named graphs" in r.stderr) is warned, (q, r.stderr)
+    r = subprocess.run([kg_command(), "query", "--graph", str(seed_graph), "--sparql", "SELECT ?g WHERE { GRAPH ?g { } }"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and not r.stderr and "graph/authority" in r.stdout
+
+
 def test_a_quads_file_that_disagrees_is_not_used(seed_graph, tmp_path):
     given = tmp_path / "graph.ttl"
     given.write_bytes(seed_graph.read_bytes())
