@@ -110,29 +110,47 @@ def fill(store: ox.Store, graph: Path, bulk: bool = False, companion_file: Path 
     A file of triples (Turtle, N-Triples, RDF/XML) has no named graphs. When the build's TriG or N-Quads file
     lies beside it and holds exactly the same triples, its named graphs (a graph per source page, the
     authority file, the vocabulary) are served instead; otherwise the file's triples are, as its default graph.
+    (Blank nodes cannot be matched across two files: a graph with them is served alone.)
     """
     graph = Path(graph)
     if holds_graphs(graph):
         _load(store, graph, bulk)
         return Loaded(graph)
     other = companion_file or companion(graph)
-    _load(store, graph, bulk)
     if other is None:
+        _load(store, graph, bulk)
         return Loaded(None, f"{graph.name} holds triples only, so the store has no named graphs (give the "
                             f"build's {graph.stem}.trig or {graph.stem}.nq for a graph per source page)")
     _load(store, other, bulk)
-    given = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    named = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-    both = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-                  union=True)
-    if given == named == both:
-        # the same triples: keep them once, in their named graphs
-        store.clear_graph(ox.DefaultGraph())
+    # The graph's triples are read as they come and looked up among the companion's, so that the check costs
+    # no second copy of the graph in memory.
+    given, missing = _compare(store, graph)
+    held = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    if not missing and held != given:  # a triple in two graphs counts once
+        held = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g "
+                             "{ ?s ?p ?o } } }")
+    if not missing and held == given:
         return Loaded(other)
-    for g in list(store.named_graphs()):
-        store.remove_graph(g)
-    return Loaded(None, f"{other.name} beside {graph.name} holds other triples ({named:,} against {given:,}), "
+    store.clear()
+    _load(store, graph, bulk)
+    return Loaded(None, f"{other.name} beside {graph.name} holds other triples ({held:,} against {given:,}), "
                         f"so its named graphs are not served; the store holds {graph.name} alone")
+
+
+def _compare(store: ox.Store, graph: Path) -> tuple[int, bool]:
+    """How many triples the graph file holds, and whether one of them is not in the store."""
+    fmt = graph_format(graph)
+    given = 0
+    try:
+        for t in ox.parse(path=str(graph), format=fmt):
+            given += 1
+            if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object)), None) is None:
+                return given, True
+    except SyntaxError as e:
+        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
+    except OSError as e:
+        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
+    return given, False
 
 
 def _count(store: ox.Store, sparql: str, union: bool = False) -> int:

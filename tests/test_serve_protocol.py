@@ -300,6 +300,12 @@ def test_a_quads_file_that_disagrees_is_not_used(seed_graph, tmp_path):
     with open_store(given) as st:
         assert st.loaded.graphs is None and "holds other triples" in st.loaded.note
         assert st.triple_count() == open_store(seed_graph).triple_count()
+    # a quads file holding a triple more is not the same graph either
+    extra = '<http://example.org/s> <http://example.org/p> "more" <http://example.org/g> .\n'
+    (tmp_path / "graph.nq").write_text("".join(lines) + extra, encoding="utf-8")
+    with open_store(given) as st:
+        assert st.loaded.graphs is None and "holds other triples" in st.loaded.note
+        assert st.triple_count() == open_store(seed_graph).triple_count()
 
 
 @pytest.mark.parametrize("kind", ["memory", "oxigraph"])
