@@ -120,6 +120,7 @@ def answer(store, job: Job, max_rows: int, send) -> None:
     if real != info.kind:
         # the reading of the form was wrong (an odd query); answer in this kind's default
         fmt = negotiate(real, None)
+    assert fmt is not None  # without an Accept header every kind has a default
     headers: dict[str, str] = {}
 
     def cut() -> None:
@@ -267,6 +268,19 @@ class Scheduler:
             return self.running[client] >= self.quota
 
 
+def _relay(w: _Worker, job: Job, deadline: float, spool: IO[bytes]) -> Answer | None:
+    """Send a job and copy the pieces of its answer into spool; the final Answer, or None past the deadline."""
+    w.conn.send(job)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not w.conn.poll(left):
+            return None
+        kind, value = w.conn.recv()
+        if kind != "chunk":
+            return value
+        spool.write(value)
+
+
 class QueryPool:
     """Worker processes that each hold the graph; a query past the time limit costs its worker, not the server."""
 
@@ -336,40 +350,29 @@ class QueryPool:
             return text_answer(503, f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
                                     "try again shortly.")
         deadline = started + self.timeout
-        spool: IO[bytes] | None = None
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
         try:
-            w.conn.send(job)
-            spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not w.conn.poll(left):
-                    break
-                kind_, value = w.conn.recv()
-                if kind_ == "chunk":
-                    spool.write(value)
-                    continue
-                self.scheduler.release(client, w)
-                w = None
-                if value.status != 200:
-                    spool.close()
-                    return value
-                spool.seek(0)
-                value.body = spool
-                spool = None
-                return value
-        except (EOFError, OSError, BrokenPipeError) as e:
-            if spool is not None:
-                spool.close()
+            final = _relay(w, job, deadline, spool)
+        except (EOFError, OSError) as e:
+            # the worker died, or the pipe is in a state no one can trust: replace it
+            spool.close()
             self.scheduler.release(client, None)
             self._retire(w)
             return text_answer(500, f"The query worker ended unexpectedly ({e.__class__.__name__}); "
                                     "it has been replaced.")
-        if spool is not None:
+        if final is None:
             spool.close()
-        self.scheduler.release(client, None)
-        self._retire(w)
-        return text_answer(503, f"Query stopped after {self.timeout:g} s, the server's time limit for one query "
-                                "(kg serve --timeout). Narrow it down, or add a LIMIT.")
+            self.scheduler.release(client, None)
+            self._retire(w)
+            return text_answer(503, f"Query stopped after {self.timeout:g} s, the server's time limit for one "
+                                    "query (kg serve --timeout). Narrow it down, or add a LIMIT.")
+        self.scheduler.release(client, w)
+        if final.status != 200:
+            spool.close()
+            return final
+        spool.seek(0)
+        final.body = spool
+        return final
 
     def close(self) -> None:
         """End every worker."""
