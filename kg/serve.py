@@ -167,7 +167,7 @@ def _fields(method: str, params: dict[str, list[str]], content_type: str, body: 
     """The protocol's parameters of a request, from its URL and its body, or _Refused saying why not."""
     ctype, charset = _media(content_type)
     fields = {k: list(v) for k, v in params.items()}
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         if body:
             raise _Refused(400, "A GET request carries no body in the SPARQL Protocol; POST the query instead.")
         return fields
@@ -215,7 +215,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
     if "update" in fields:
         return text_answer(403, UPDATE_REFUSED)
     fmt_hint = (fields.get("format") or [None])[0]
-    if method == "GET" and "query" not in fields and set(fields) <= {"format"}:
+    if method in ("GET", "HEAD") and "query" not in fields and set(fields) <= {"format"}:
         fmt = negotiate("description", accept, fmt_hint)
         if fmt is None:
             return text_answer(406, "The service description is offered as text/turtle, application/n-triples, "

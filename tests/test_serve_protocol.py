@@ -349,6 +349,13 @@ def test_service_description_at_the_endpoint_url(server):
         assert not bool(g.query(f"ASK {{ ?s <{SD}feature> <{SD}BasicFederatedQuery> }}"))
 
 
+def test_head_answers_as_get_without_a_body(server):
+    status, headers, body = raw(server, "HEAD", "/sparql")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle") and body == b""
+    status, headers, body = raw(server, "HEAD", "/sparql?" + urllib.parse.urlencode({"query": COUNT}))
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json") and body == b""
+
+
 def test_browser_asking_for_html_first_gets_the_page(server):
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     status, headers, _ = raw(server, headers={"Accept": browser})
