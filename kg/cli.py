@@ -177,6 +177,8 @@ def explore(graph, out, view):
               help="Seconds a query may run; then it is stopped and answered with HTTP 503.")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
               help="Rows (or triples) sent at most; more are cut and the X-Result-Truncated header says so.")
+@click.option("--max-bytes", type=click.IntRange(1024), default=100_000_000, show_default=True,
+              help="Bytes of an answer sent at most; the rows beyond are cut and X-Result-Truncated says so.")
 @click.option("--max-body", type=click.IntRange(1024), default=1_000_000, show_default=True,
               help="Largest request body in bytes (HTTP 413 beyond).")
 @click.option("--allow-service", is_flag=True, help="Let queries reach other endpoints with SERVICE (else HTTP 403).")
@@ -185,13 +187,13 @@ def explore(graph, out, view):
               help="Queries one client (address) may run at once  [default: all workers but one]")
 @click.option("--proxy", "proxies", default="127.0.0.1,::1", show_default=True,
               help="Addresses of proxies in front whose X-Forwarded-For names the client ('' trusts none).")
-def serve(graph, host, port, store_path, workers, timeout, max_rows, max_body, allow_service, base_url, per_client,
+def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, max_body, allow_service, base_url, per_client,
           proxies):
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
     from .serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
-                            timeout=timeout, max_rows=max_rows, max_body=max_body, allow_service=allow_service,
+                            timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_body=max_body, allow_service=allow_service,
                             base_url=base_url, per_client=per_client, proxies=proxies))
     for note in server.site.notes:
         click.echo(f"warning: {note}", err=True)

@@ -82,8 +82,17 @@ def offered(kind: str) -> dict[str, Format]:
     return _OFFERED[kind]
 
 
+def _refused(accept: str) -> set[str]:
+    """The media types an Accept header refuses outright (q=0)."""
+    return {m for m, q in _ranges(accept) if q <= 0}
+
+
 def _accepted(accept: str) -> list[tuple[str, float]]:
     """The media ranges of an Accept header with q > 0, best first (at equal q, more specific, then in order)."""
+    return [(m, q) for m, q in _ranges(accept) if q > 0]
+
+
+def _ranges(accept: str) -> list[tuple[str, float]]:
     out = []
     for i, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -100,7 +109,7 @@ def _accepted(accept: str) -> list[tuple[str, float]]:
         specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
         out.append((media, q, specificity, -i))
     out.sort(key=lambda x: (x[1], x[2], x[3]), reverse=True)
-    return [(m, q) for m, q, _, _ in out if q > 0]
+    return [(m, q) for m, q, _, _ in out]
 
 
 def _hint(kind: str, fmt: str | None) -> Format | None:
@@ -125,16 +134,17 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format |
     ranges = _accepted(accept) if accept and accept.strip() else None
     if ranges is None:
         return hint if fmt else default
+    refused = _refused(accept or "")
     top = ranges[0][1] if ranges else None
     if hint is not None and not any(media in types for media, q in ranges if q == top):
         return hint
     for media, _ in ranges:
         if media in types:
             return types[media]
-        if media == "*/*":
-            return default
-        if media.endswith("/*"):
-            found = next((f for t, f in types.items() if t.startswith(media[:-1])), None)
+        if media == "*/*" or media.endswith("/*"):
+            # a wildcard stands for the offered types the client has not refused
+            found = next((f for t, f in types.items() if t not in refused
+                          and (media == "*/*" or t.startswith(media[:-1]))), None)
             if found is not None:
                 return found
     return hint
@@ -161,6 +171,10 @@ def result_kind(form: str | None) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# RDF/XML writes a predicate as a namespace and an XML name: its IRI must end in one.
+_XML_LOCAL = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$")
+
+
 class NotRepresentable(ValueError):
     """The answer holds a value the chosen format cannot carry."""
 
@@ -184,9 +198,17 @@ def _json_term(t) -> dict:
     out = {"type": "literal", "value": t.value}
     if t.language:
         out["xml:lang"] = t.language
+        if _direction(t):
+            out["its:dir"] = _direction(t)
     elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         out["datatype"] = t.datatype.value
     return out
+
+
+def _direction(t) -> str | None:
+    """ltr or rtl for a literal with a base direction ("…"@ar--rtl), as SPARQL 1.2 results write it."""
+    d = getattr(t, "direction", None)
+    return None if d is None else str(getattr(d, "name", d)).lower().split(".")[-1]
 
 
 def _xml_term(t) -> str:
@@ -199,7 +221,8 @@ def _xml_term(t) -> str:
                 f"<object>{_xml_term(t.object)}</object></triple>")
     value = escape(_check_xml(t.value), {"\r": "&#13;"})
     if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{value}</literal>"
+        direction = f" its:dir={quoteattr(_direction(t))}" if _direction(t) else ""
+        return f"<literal xml:lang={quoteattr(t.language)}{direction}>{value}</literal>"
     if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         return f"<literal datatype={quoteattr(t.datatype.value)}>{value}</literal>"
     return f"<literal>{value}</literal>"
@@ -247,8 +270,9 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
             sep = ", "
         yield "]}}"
     elif fmt == "xml":
-        yield ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-               "<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>\n<results>\n")
+        yield ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#" '
+               'xmlns:its="http://www.w3.org/2005/11/its">\n<head>'
+               + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>\n<results>\n")
         for row in rows:
             yield "<result>" + "".join(f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
                                        for c, t in zip(columns, row) if t is not None) + "</result>\n"
@@ -267,12 +291,18 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
 
 def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
     """A CONSTRUCT or DESCRIBE answer in Turtle, N-Triples, RDF/XML or JSON-LD."""
+    if fmt in ("jsonld", "rdfxml") and any(isinstance(x, ox.Triple) for t in triples for x in (t.subject, t.object)):
+        raise NotRepresentable("the answer holds a triple term, which RDF/XML and JSON-LD cannot carry yet; "
+                               "ask for text/turtle or application/n-triples")
     if fmt == "jsonld":
         from .export import jsonld
 
         return jsonld(triples)
     if fmt == "rdfxml":
         for t in triples:
+            if not _XML_LOCAL.search(t.predicate.value):
+                raise NotRepresentable(f"the predicate <{t.predicate.value}> ends in no XML name, so RDF/XML cannot "
+                                       "write it; ask for text/turtle or application/n-triples")
             for term in (t.subject, t.predicate, t.object):
                 if not isinstance(term, ox.BlankNode):
                     _check_xml(term.value)

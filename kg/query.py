@@ -41,7 +41,7 @@ def queries_dir() -> Path:
 
 def list_queries() -> list[NamedQuery]:
     """Every query shipped in queries/, by name."""
-    return [NamedQuery(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted(queries_dir().glob("*.rq"))]
+    return [NamedQuery(p.stem, p, p.read_text(encoding="utf-8-sig")) for p in sorted(queries_dir().glob("*.rq"))]
 
 
 def resolve_query(name_or_file: str) -> NamedQuery:
@@ -50,10 +50,10 @@ def resolve_query(name_or_file: str) -> NamedQuery:
     if path.suffix == ".rq" or path.exists():
         if not path.is_file():
             raise QueryError("no such query file", file=str(path), hint="`kg queries` lists the named queries")
-        return NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
+        return NamedQuery(path.stem, path, path.read_text(encoding="utf-8-sig"))
     candidate = queries_dir() / f"{name_or_file}.rq"
     if candidate.is_file():
-        return NamedQuery(candidate.stem, candidate, candidate.read_text(encoding="utf-8"))
+        return NamedQuery(candidate.stem, candidate, candidate.read_text(encoding="utf-8-sig"))
     names = ", ".join(q.name for q in list_queries())
     raise QueryError(f"no query named {name_or_file!r}", hint=f"named queries: {names}")
 
@@ -141,6 +141,8 @@ def query(graph: Path | None, query_text: str, fmt: str = "table", source: str =
 
     warn(message), if given, hears why a query that names graphs may find none (the graph file has none).
     """
+    # A byte-order mark is an encoding's signature, not part of the query (as kg serve reads it too).
+    query_text = query_text.lstrip("\ufeff")
     with open_store(graph, store, store_path, endpoint, endpoint_method) as st:
         loaded = getattr(st, "loaded", None)
         if warn and loaded is not None and loaded.note and _names_graphs(query_text):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import KgError, ServeError
 from .store import Dataset
-from .workers import UPDATE_REFUSED, Answer, Job, QueryPool, StoreSpec, text_answer
+from .workers import UPDATE_REFUSED, Answer, Job, Limits, QueryPool, StoreSpec, text_answer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DUMP_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld")
@@ -24,6 +24,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WRITE_METHODS = ["POST", "PUT", "DELETE", "PATCH"]
 # Names clients give the service's own default graph in default-graph-uri (rdflib's Dataset sends the first
 # with every query, Jena's the second): naming it is asking for the default dataset.
+# Requests that may wait for a query worker at once (each on a thread); more wait for a thread first.
+WAITING = 512
 DEFAULT_GRAPH_NAMES = ("urn:x-rdflib:default", "urn:x-arq:DefaultGraph")
 
 
@@ -38,6 +40,7 @@ class Settings:
     workers: int = 2
     timeout: float = 10.0
     max_rows: int = 100_000
+    max_bytes: int = 100_000_000
     max_body: int = 1_000_000
     allow_service: bool = False
     base_url: str | None = None  # the public address, when behind a proxy
@@ -104,7 +107,12 @@ def prepare(settings: Settings) -> Site:
                              sandbox=not settings.allow_service)
         else:
             store = OxigraphStore.memory(graph)
-            spec = StoreSpec(graph, load=store.loaded.graphs or graph, sandbox=not settings.allow_service)
+            # Workers (and the ones that replace them later) load a copy taken now, so that a rebuild of the
+            # files meanwhile cannot give them another graph than the one checked and described here.
+            chosen = store.loaded.graphs or graph
+            load = workdir / ("served" + chosen.suffix)
+            shutil.copyfile(chosen, load)
+            spec = StoreSpec(graph, load=load, sandbox=not settings.allow_service)
         notes = [store.loaded.note] if store.loaded.note else []
         dumps = _write_dumps(graph, workdir, base_url)
         triples = store.triple_count()
@@ -115,8 +123,8 @@ def prepare(settings: Settings) -> Site:
         store.close()
         del store
         page = query_page(settings, dumps, triples)
-        pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout, max_rows=settings.max_rows,
-                         per_client=settings.per_client).start()
+        pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout,
+                         limits=Limits(settings.max_rows, settings.max_bytes), per_client=settings.per_client).start()
         if spec.sandbox and pool.unsandboxed:
             notes.append(f"the query workers could not give up the network ({pool.unsandboxed}); only the "
                          "reading of each query keeps SERVICE out")
@@ -292,6 +300,8 @@ def _message_page(title: str, message: str) -> str:
 
 def app(site: Site):
     """The ASGI application."""
+    import anyio
+    import anyio.to_thread
     from starlette.applications import Starlette
     from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
     from starlette.middleware import Middleware
@@ -301,6 +311,9 @@ def app(site: Site):
     from starlette.routing import Route
 
     max_body = site.settings.max_body
+    # Queries wait for a worker (fairly, kg.workers.Scheduler) on threads of their own: waiting on the threads that
+    # every other request and every answer's relay share would let one client's queue starve the others.
+    waiting = anyio.CapacityLimiter(WAITING)
 
     async def read_body(request: Request) -> bytes | None:
         declared = request.headers.get("content-length")
@@ -344,13 +357,15 @@ def app(site: Site):
                 return respond(text_answer(413, f"Request body larger than {max_body:,} bytes."))
         if len(request.scope.get("query_string", b"")) > max_body:
             return respond(text_answer(414, f"Request URL longer than {max_body:,} bytes: POST the query instead."))
-        params: dict[str, list[str]] = {}
-        for k, v in request.query_params.multi_items():
-            params.setdefault(k, []).append(v)
+        try:
+            params = urllib.parse.parse_qs(request.scope.get("query_string", b"").decode("utf-8"),
+                                           keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            return respond(text_answer(400, "A URL parameter is not percent-encoded UTF-8."))
         client = request.client.host if request.client else "local"
-        a = await run_in_threadpool(sparql_answer, site, request.method, params,
-                                    request.headers.get("content-type", ""), body, request.headers.get("accept"),
-                                    client)
+        a = await anyio.to_thread.run_sync(sparql_answer, site, request.method, params,
+                                           request.headers.get("content-type", ""), body,
+                                           request.headers.get("accept"), client, limiter=waiting)
         return respond(a, vary=True)
 
     async def index(request: Request) -> Response:
@@ -389,9 +404,10 @@ def app(site: Site):
         if request.method in ("GET", "HEAD"):
             return respond(text_answer(404, f"Nothing at {request.url.path}: the endpoint is /sparql, the query "
                                             "page /, the dumps /data/, the description /.well-known/void."))
+        allow = "GET, HEAD, POST" if request.url.path in ("/sparql", "/sparql/") else "GET, HEAD"
         return respond(Answer(405, "text/plain; charset=utf-8",
                               b"This server is read-only: it accepts no writes (no SPARQL Update, "
-                              b"no Graph Store Protocol).\n", {"Allow": "GET, HEAD"}))
+                              b"no Graph Store Protocol).\n", {"Allow": allow}))
 
     routes = [
         Route("/", index, methods=["GET"]),

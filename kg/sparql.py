@@ -36,17 +36,26 @@ UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "
 KINDS = {"select": "solutions", "ask": "boolean", "construct": "graph", "describe": "graph"}
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Strings, IRIs and comments, whose text must not be read as keywords or brackets. A comment runs to the end
-# of the line, which the grammar ends at either 0x0A or 0x0D.
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
-                     r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*')
+# Strings, IRIs and comments, whose text must not be read as keywords. A comment runs to the end of the line,
+# which the grammar ends at either 0x0A or 0x0D. A character escaped in a prefixed name (ex:p\#, ex:a\') is
+# consumed first, so that it opens no comment or string.
+_STRINGS = (r'\\.|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
+            r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*')
+_OPAQUE = re.compile(_STRINGS)
+# The same without IRIs, for counting brackets: "?a<(((…)))&&2>1" is a comparison, not an IRI, and no IRI
+# holds a bracket a query could nest. Without IRIs a "#" in one would open a comment, so IRIs holding "#"
+# are still set aside.
+_OPAQUE_BUT_IRIS = re.compile(_STRINGS.replace(r'|<[^<>"{}|^`\\\x00-\x20]*>', r'|<[^<>"{}|^`\\\x00-\x20()\[\]]*#'
+                                                                             r'[^<>"{}|^`\\\x00-\x20]*>'))
 _KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(FORMS + UPDATE_WORDS) + r")(?![\w:])", re.I)
-_SERVICE = re.compile(r"(?<![\w:?$])service(?![\w:])", re.I)
-_FROM = re.compile(r"(?<![\w:?$])from(?![\w:])", re.I)
+# SERVICE and FROM are looked for where IRIs are not set aside either (see _OPAQUE_BUT_IRIS), but not as a
+# word inside an IRI (after "/", "#", ".", "-" or "<").
+_SERVICE = re.compile(r"(?<![\w:?$/#.<-])service(?![\w:])", re.I)
+_FROM = re.compile(r"(?<![\w:?$/#.<-])from(?![\w:])", re.I)
 _OPEN, _CLOSE = "({[", ")}]"
 # Names, variables and numbers, whose hyphens, dots and signs are no operators.
-_NAMES = re.compile(r"[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+|[^\s(){}\[\];,.!=<>+*/|^&-]*:[^\s(){}\[\];,!=<>+*/|^&]*"
-                    r"|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAMES = re.compile(r"[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+|(?:[^\W\d_][\w.-]*)?:[^\s(){}\[\];,!=<>+*/|^&#]*"
+                    r"|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # What Oxigraph nests one level deeper for each use in a row: graph pattern keywords, path and expression operators.
 _OPERATOR = re.compile(r"(?<![\w:?$])(?:union|minus|optional|bind|filter|service|graph|exists)(?![\w:])"
                        r"|\|\||&&|!=|<=|>=|[=<>+*/|^!-]", re.I)
@@ -85,6 +94,11 @@ def code(text: str) -> str:
     return _OPAQUE.sub(" ", unescape(text))
 
 
+def words(text: str) -> str:
+    """The code of a query with names, variables and numbers blanked too: its keywords, brackets, operators."""
+    return _NAMES.sub(" ", code(text))
+
+
 def _depth(bare: str) -> int:
     deepest = level = 0
     for ch in bare:
@@ -98,11 +112,14 @@ def _depth(bare: str) -> int:
 
 def lexical(text: str) -> QueryInfo:
     """The lexer's reading of a request."""
-    bare = code(text)
+    plain = unescape(text)
+    bare = _NAMES.sub(" ", _OPAQUE.sub(" ", plain))
+    loose = _OPAQUE_BUT_IRIS.sub(" ", plain)
     m = _KEYWORD.search(bare)
     form = None if m is None else m.group(1).lower() if m.group(1).lower() in FORMS else "update"
-    operators = len(_OPERATOR.findall(_NAMES.sub(" ", bare)))
-    return QueryInfo(form, bool(_SERVICE.search(bare)), bool(_FROM.search(bare)), _depth(bare), operators)
+    service = bool(_SERVICE.search(bare) or _SERVICE.search(_NAMES.sub(" ", loose)))
+    dataset = bool(_FROM.search(bare) or _FROM.search(_NAMES.sub(" ", loose)))
+    return QueryInfo(form, service, dataset, _depth(loose), len(_OPERATOR.findall(bare)))
 
 
 def check_depth(info: QueryInfo, source: str = "query") -> None:
@@ -128,8 +145,19 @@ def read_query(text: str, source: str = "query", parse: bool = True) -> QueryInf
     return replace(info, form=form, service=service or info.service, dataset=dataset, parsed=True)
 
 
-@lru_cache(maxsize=512)
+# rdflib's parser takes seconds on a query of a few hundred kilobytes (a long VALUES block): longer queries
+# are read by the lexer alone, and the sandbox keeps them local.
+MAX_PARSED = 64 * 1024
+
+
 def _parsed(text: str) -> tuple[str, bool, bool] | None:
+    if len(text) > MAX_PARSED:
+        return None
+    return _parsed_cached(text)
+
+
+@lru_cache(maxsize=256)
+def _parsed_cached(text: str) -> tuple[str, bool, bool] | None:
     return deep_call(_parse, text)
 
 
@@ -182,7 +210,7 @@ def deep_call(fn: Callable[..., T], *args: Any) -> T:
         try:
             out["value"] = fn(*args)
         except BaseException as e:  # handed to the caller's thread
-            out["error"] = e
+            out["error"] = _bare(e)
 
     with _STACK_LOCK:
         before = threading.stack_size(DEEP_STACK)
@@ -198,3 +226,18 @@ def deep_call(fn: Callable[..., T], *args: Any) -> T:
 
 
 _STACK_LOCK = threading.Lock()
+
+
+def _bare(error: BaseException) -> BaseException:
+    """The error without its tracebacks (its own and its causes'), whose frames are released on this thread.
+
+    pyoxigraph's results may only be dropped on the thread that made them; a traceback keeping one alive past
+    the deep thread would drop it on the caller's.
+    """
+    seen: set[int] = set()
+    e: BaseException | None = error
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        e.__traceback__ = None
+        e = e.__cause__ or e.__context__
+    return error

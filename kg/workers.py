@@ -13,6 +13,7 @@ than a quota at once to one client, so one client's expensive queries cannot hol
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
 import tempfile
 import threading
 import time
@@ -85,11 +86,19 @@ def _open(spec: StoreSpec):
     return OxigraphStore.memory(spec.load or spec.graph, exactly=spec.load is not None)
 
 
-def answer(store, job: Job, max_rows: int, send) -> None:
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may hold: rows (or triples) and bytes."""
+
+    rows: int = 100_000
+    bytes: int = 100_000_000
+
+
+def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> None:
     """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers."""
     import pyoxigraph as ox
 
-    from .protocol import NotRepresentable, capped, negotiate, offered, write_boolean, write_graph, write_solutions
+    from .protocol import NotRepresentable, negotiate, offered, write_boolean, write_graph, write_solutions
     from .sparql import read_query
     from .store import evaluate
 
@@ -103,6 +112,10 @@ def answer(store, job: Job, max_rows: int, send) -> None:
         return
     if info.service and not job.allow_service:
         send(("done", text_answer(403, SERVICE_REFUSED)))
+        return
+    if not info.parsed and not sandboxed and not job.allow_service:
+        send(("done", text_answer(400, "This query cannot be read by the SPARQL parser that checks it for SERVICE, "
+                                       "and this server cannot keep its query workers off the network.")))
         return
     fmt = negotiate(info.kind, job.accept, job.format)
     if fmt is None:
@@ -122,24 +135,38 @@ def answer(store, job: Job, max_rows: int, send) -> None:
         fmt = negotiate(real, None)
     assert fmt is not None  # without an Accept header every kind has a default
     headers: dict[str, str] = {}
+    sent = 0
 
-    def cut() -> None:
+    def within(items):
+        """The items while the answer is within its limits; the header says where it was cut."""
         what = "triples" if real == "graph" else "rows"
-        headers["X-Result-Truncated"] = f"more than {max_rows} {what}; first {max_rows} sent"
+        for n, item in enumerate(items):
+            if n == limits.rows:
+                headers["X-Result-Truncated"] = f"more than {limits.rows} {what}; first {limits.rows} sent"
+                return
+            if sent > limits.bytes:
+                headers["X-Result-Truncated"] = f"more than {limits.bytes:,} bytes; first {n} {what} sent"
+                return
+            yield item
 
     try:
         if real == "boolean":
             send(("chunk", write_boolean(bool(res), fmt.name)))
         elif real == "graph":
-            send(("chunk", write_graph(list(capped(res, max_rows, cut)), fmt.name)))
+            triples = []
+            for t in within(res):
+                triples.append(t)
+                sent += len(str(t))
+            send(("chunk", write_graph(triples, fmt.name)))
         else:
             columns = [v.value for v in res.variables]
-            rows = ([sol[c] for c in columns] for sol in capped(res, max_rows, cut))
+            rows = ([sol[c] for c in columns] for sol in within(res))
             pending: list[str] = []
             size = 0
             for piece in write_solutions(columns, rows, fmt.name):
                 pending.append(piece)
                 size += len(piece)
+                sent += len(piece)
                 if size >= CHUNK:
                     send(("chunk", "".join(pending).encode("utf-8")))
                     pending, size = [], 0
@@ -148,49 +175,55 @@ def answer(store, job: Job, max_rows: int, send) -> None:
         send(("done", text_answer(406, str(e))))
         return
     except (OSError, ValueError, RuntimeError) as e:
-        send(("done", text_answer(400 if isinstance(e, ValueError) else 500, f"query failed: {e}")))
+        if sandboxed and "os error 13" in str(e):
+            # EACCES while evaluating: the sandbox refused a connection, which only SERVICE makes
+            send(("done", text_answer(403, SERVICE_REFUSED)))
+        else:
+            send(("done", text_answer(400 if isinstance(e, ValueError) else 500, f"query failed: {e}")))
         return
     send(("done", Answer(200, fmt.content_type, b"", headers)))
 
 
-def _serve_jobs(conn, store, max_rows: int) -> None:
+def _serve_jobs(conn, store, limits: Limits, sandboxed: bool) -> None:
+    from .sparql import deep_call
+
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return  # the server went away
         try:
-            answer(store, job, max_rows, conn.send)
-        except (EOFError, OSError, BrokenPipeError):
+            # Oxigraph parses and evaluates recursively: each job runs on a deep stack of its own
+            # (kg.sparql.DEEP_STACK), whose pages go back to the system when it ends.
+            deep_call(answer, store, job, limits, conn.send, sandboxed)
+        except (EOFError, OSError):
             return
         except Exception as e:  # a worker answers every request, whatever went wrong in it
             conn.send(("done", text_answer(500, f"query failed: {type(e).__name__}: {e}")))
 
 
-def _main(conn, spec: StoreSpec, max_rows: int) -> None:
+def _main(conn, spec: StoreSpec, limits: Limits) -> None:
     from .sandbox import SandboxUnavailable, forbid_network
-    from .sparql import deep_call
 
     try:
         store = _open(spec)
     except KgError as e:
         conn.send(("error", e))
         return
-    sandboxed = None
+    unsandboxed = None
     if spec.sandbox:
         try:
             forbid_network()
         except SandboxUnavailable as e:
-            sandboxed = str(e)
-    conn.send(("ready", sandboxed))
-    # Oxigraph parses and evaluates recursively; the whole loop runs on a deep stack (kg.sparql.DEEP_STACK).
-    deep_call(_serve_jobs, conn, store, max_rows)
+            unsandboxed = str(e)
+    conn.send(("ready", unsandboxed))
+    _serve_jobs(conn, store, limits, spec.sandbox and unsandboxed is None)
 
 
 class _Worker:
-    def __init__(self, spec: StoreSpec, max_rows: int):
+    def __init__(self, spec: StoreSpec, limits: Limits):
         self.conn, child = _CTX.Pipe()
-        self.process = _CTX.Process(target=_main, args=(child, spec, max_rows), daemon=True,
+        self.process = _CTX.Process(target=_main, args=(child, spec, limits), daemon=True,
                                     name="kg-query-worker")
         self.process.start()
         child.close()
@@ -231,20 +264,22 @@ class Scheduler:
             self._idle.append(worker)
             self._cond.notify_all()
 
-    def acquire(self, client: str, timeout: float) -> _Worker | None:
-        """A worker for this client within `timeout` seconds, or None."""
+    def acquire(self, client: str, timeout: float) -> tuple[_Worker | None, bool]:
+        """A worker for this client within `timeout` seconds (or None), and whether its quota held it back."""
         ticket = object()
         deadline = time.monotonic() + timeout
+        held_back = False
         with self._cond:
             self._waiting.append((ticket, client))
             try:
                 while True:
                     if self._idle and self._first_eligible() is ticket:
                         self.running[client] += 1
-                        return self._idle.pop()
+                        return self._idle.pop(), held_back
+                    held_back = self.running[client] >= self.quota
                     left = deadline - time.monotonic()
                     if left <= 0:
-                        return None
+                        return None, held_back
                     self._cond.wait(left)
             finally:
                 self._waiting.remove((ticket, client))
@@ -263,10 +298,6 @@ class Scheduler:
                 self._idle.append(worker)
             self._cond.notify_all()
 
-    def at_quota(self, client: str) -> bool:
-        with self._cond:
-            return self.running[client] >= self.quota
-
 
 def _relay(w: _Worker, job: Job, deadline: float, spool: IO[bytes]) -> Answer | None:
     """Send a job and copy the pieces of its answer into spool; the final Answer, or None past the deadline."""
@@ -284,12 +315,12 @@ def _relay(w: _Worker, job: Job, deadline: float, spool: IO[bytes]) -> Answer | 
 class QueryPool:
     """Worker processes that each hold the graph; a query past the time limit costs its worker, not the server."""
 
-    def __init__(self, spec: StoreSpec, size: int = 2, timeout: float = 10.0, max_rows: int = 100_000,
+    def __init__(self, spec: StoreSpec, size: int = 2, timeout: float = 10.0, limits: Limits = Limits(),
                  start_timeout: float = 600.0, per_client: int | None = None):
         self.spec = spec
         self.size = max(1, size)
         self.timeout = timeout
-        self.max_rows = max_rows
+        self.limits = limits
         self.start_timeout = start_timeout
         self.scheduler = Scheduler(per_client if per_client is not None else max(1, self.size - 1))
         self.closed = False
@@ -312,7 +343,7 @@ class QueryPool:
         return self
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.spec, self.max_rows)
+        w = _Worker(self.spec, self.limits)
         with self._lock:
             self._all.add(w)
         return w
@@ -325,31 +356,42 @@ class QueryPool:
             threading.Thread(target=self._replace, daemon=True, name="kg-worker-replace").start()
 
     def _replace(self) -> None:
-        w = self._spawn()
-        try:
-            w.wait_ready(self.start_timeout)
-        except KgError:
-            with self._lock:
-                self._all.discard(w)
+        """Start a worker in place of a retired one, trying again (1 s, 2 s, … up to a minute apart) until one opens
+        the graph; each failure is said on stderr, so that a shrinking pool does not go unnoticed."""
+        pause = 1.0
+        while not self.closed:
+            w = self._spawn()
+            try:
+                w.wait_ready(self.start_timeout)
+            except KgError as e:
+                with self._lock:
+                    self._all.discard(w)
+                w.kill()
+                print(f"warning: a query worker could not be replaced ({e}); trying again in {pause:g} s",
+                      file=sys.stderr)
+                time.sleep(pause)
+                pause = min(60.0, pause * 2)
+                continue
+            if self.closed:
+                w.kill()
+            else:
+                self.scheduler.add(w)
             return
-        if self.closed:
-            w.kill()
-        else:
-            self.scheduler.add(w)
 
     def execute(self, job: Job, client: str = "local") -> Answer:
         """Run one query on a free worker within the time limit (waiting for a worker counts against it)."""
-        started = time.monotonic()
-        w = self.scheduler.acquire(client, self.timeout)
+        w, held_back = self.scheduler.acquire(client, self.timeout)
         if w is None:
-            if self.scheduler.at_quota(client):
+            if held_back:
                 q = self.scheduler.quota
                 return text_answer(503, f"Your {q} earlier quer{'y' if q == 1 else 'ies'} kept running for "
                                         f"{self.timeout:g} s, and one client runs at most {q} at once here "
                                         "(kg serve --per-client); try again when they are done.")
             return text_answer(503, f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
                                     "try again shortly.")
-        deadline = started + self.timeout
+        # The wait for a worker has its own limit; the query gets the whole time limit once it has one, so that a
+        # query handed a worker late is not stopped (and the worker ended) for time it did not use.
+        deadline = time.monotonic() + self.timeout
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
         try:
             final = _relay(w, job, deadline, spool)
