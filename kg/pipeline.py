@@ -77,8 +77,8 @@ def _collector_paused():
 
 
 def _run_build(sources, out, encoding, authority, report, strict, step, jobs) -> Build:
-    from .authority import load_authority
-    from .coverage import require_full, write_report
+    from .parse.authority import load_authority
+    from .parse.coverage import require_full, write_report
     from .stream import ShardedBuild
 
     auth = load_authority(authority)

@@ -22,12 +22,12 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from . import build as B
-from .authority import Authority
+from .parse.authority import Authority
 from .errors import KgError
 from .export import PREFIXES, document_head, document_tail, item_separator, jsonld_items
 from .parallel import gather, start_workers
 from .parse import link_replies
-from .records import Page, Warning_
+from .parse.records import Page, Warning_
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
 SAMPLE = 1000  # one line in this many indexes the runs of the union, to cut it into ranges

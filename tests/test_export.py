@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.build import build_graph
-from kg.authority import load_authority
+from kg.parse.authority import load_authority
 from kg.export import serialize, triples
 from kg.parse import parse_text
 

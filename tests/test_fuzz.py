@@ -6,7 +6,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.authority import load_authority
+from kg.parse.authority import load_authority
 from kg.build import build_graph
 from kg.errors import KgError
 from kg.export import serialize

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg import dates as D
-from kg.archive import find_refs, parse_archive_line
-from kg.authority import load_authority
+from kg.parse import dates as D
+from kg.parse.archive import find_refs, parse_archive_line
+from kg.parse.authority import load_authority
 from kg.parse import classify_outcome, parse_heading, parse_text
 
 AUTH = load_authority()

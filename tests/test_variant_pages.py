@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.authority import load_authority
+from kg.parse.authority import load_authority
 from kg.parse import link_replies, parse_text
 
 AUTH = load_authority()
@@ -78,7 +78,7 @@ def test_all_pages_in_one_build(tmp_path):
     """Every variant page, the golden cases and the seed together: each line accounted for or warned, and
     the seed's letters exactly as when it is built alone."""
     from kg.build import build
-    from kg.coverage import rows
+    from kg.parse.coverage import rows
 
     from .conftest import SEED
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.authority import load_authority
+from kg.parse.authority import load_authority
 from kg.build import build
 from kg.parse import classify_outcome, parse_text
 

@@ -6,7 +6,7 @@ import json
 from bisect import bisect_right
 from pathlib import Path
 
-from .errors import CoverageError
+from ..errors import CoverageError
 from .records import Page
 
 COLUMNS = ("file", "line", "role", "letter", "note", "text")

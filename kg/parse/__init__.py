@@ -10,7 +10,7 @@ from pathlib import Path
 from . import dates as D
 from .archive import find_refs, parse_archive_line
 from .authority import Authority, Entry, load_authority
-from .errors import SourceError
+from ..errors import SourceError
 from .records import (
     ArchiveRef, Decision, Footnote, Letter, Mention, NotedDocument, Page, Response, Transmission, Warning_,
 )

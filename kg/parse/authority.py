@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .namespace import BASE
+from ..namespace import BASE
 
 ID = BASE + "id/"
 _KIND = {
@@ -225,7 +225,7 @@ _cache: dict[Path, Authority] = {}
 
 def load_authority(path: Path | None = None) -> Authority:
     """The authority file shipped in ontology/ (or another one)."""
-    from .resources import ontology_file
+    from ..resources import ontology_file
 
     path = Path(path) if path else ontology_file("authority.ttl")
     if path not in _cache:
