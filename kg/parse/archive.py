@@ -5,7 +5,10 @@ import re
 
 from .records import ArchiveRef
 
-_ARCHIVE_NAME = r"(?:RGASPI|GARF|RGAE|RGVA|RGANI|RGALI|APRF|AP\s?RF|AVP\s?RF|TsA\s?FSB|TsAMO|RGIA|TsGA\s?SPb|TsGAOR|[A-Z]{3,}(?:\s?[A-Z]{2,})?)"
+# The archives the edition cites, by name; other capitals before a fond are read as an archive's name too.
+ARCHIVE_NAMES = ("RGASPI", "GARF", "RGAE", "RGVA", "RGANI", "RGALI", "APRF", r"AP\s?RF", r"AVP\s?RF", r"TsA\s?FSB", "TsAMO",
+                 "RGIA", r"TsGA\s?SPb", "TsGAOR")
+_ARCHIVE_NAME = "(?:" + "|".join(ARCHIVE_NAMES) + r"|[A-Z]{3,}(?:\s?[A-Z]{2,})?)"
 _IBID = re.compile(r"^\s*(?:Ibid|Ibidem|Same place|In the same place)\b\.?,?\s*", re.I)
 _ARCHIVE_AT_START = re.compile(r"^\s*(?P<a>" + _ARCHIVE_NAME + r")\b\.?,?\s*(?=F\s*\.|Fond|Personal|Op\b|$)")
 _FOND = re.compile(r"\bF\s*\.\s*(?P<v>[A-Z]?-?\d+[A-Za-z]?)\b\.?")

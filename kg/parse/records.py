@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..vocabulary import Evidence, Outcome, Role
+
 
 @dataclass(slots=True)
 class Warning_:
@@ -83,17 +85,21 @@ class Footnote:
 class Response:
     """The addressee's answer to a request, as a note or a reply letter states it."""
 
-    outcome: str  # agreed, rejected, abstained, amended, other
-    line: int
-    evidence: str  # "footnote" or "reply letter"
+    outcome: Outcome
+    line: int  # the note's first line, or the line of the reply letter that cites the request
+    evidence: Evidence
     text: str
     date: str | None = None
     time: str | None = None
     place: str | None = None
     ref: ArchiveRef | None = None
-    footnote_line: int | None = None
     reply_line: int | None = None  # heading line of the reply letter
     reply_source: str | None = None
+
+    @property
+    def footnote_line(self) -> int | None:
+        """The first line of the note that states the answer (None for an answer read from a reply letter)."""
+        return self.line if self.evidence == Evidence.FOOTNOTE else None
 
 
 @dataclass(slots=True)
@@ -162,9 +168,9 @@ class Letter:
     request_text: str | None = None
     request_line: int | None = None
     cited_numbers: list[tuple[int, str]] = field(default_factory=list)  # (line, "121") from "Your 121"
-    reply_outcome: str | None = None
+    reply_outcome: Outcome | None = None
     reply_text: str | None = None
-    reply_outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)  # cited number → (outcome, text)
+    reply_outcomes: dict[str, tuple[Outcome, str]] = field(default_factory=dict)  # cited number → (outcome, text)
     cited_letters: list[tuple[int, str]] = field(default_factory=list)  # (line, "1931-09-02"): "your letter of …"
     response: Response | None = None
     decisions: list[Decision] = field(default_factory=list)
@@ -189,7 +195,7 @@ class Page:
     letters: list[Letter]
     warnings: list[Warning_]
     line_count: int
-    roles: dict[int, str] = field(default_factory=dict)  # line → what it became (heading, body, footnote …)
+    roles: dict[int, Role] = field(default_factory=dict)  # line → what it became (heading, body, footnote …)
     nonblank: list[int] = field(default_factory=list)  # every non-blank line of the page
     unclear: dict[int, str] = field(default_factory=dict)  # line → why it was not understood
     encoding: str = "utf-8"

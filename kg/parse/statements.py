@@ -1,0 +1,149 @@
+"""What a letter's notes state: the addressee's answer, dispatch, forwarding, PB decisions, other documents.
+
+A note is cut at the archive references it cites (a reference closes the statements made since the one before);
+in each piece the wordings find statements of the kinds in KINDS, each read by its own handler.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from . import dates as D
+from .archive import find_refs
+from .context import Context
+from .records import ArchiveRef, Footnote, Letter
+from ..vocabulary import Outcome
+from .statement_kinds import KINDS, Statement
+from .wordings.base import Wordings
+
+Trigger = tuple[int, int, str]  # start, end, kind
+
+
+class Piece(NamedTuple):
+    """A stretch of a note and the references that close it."""
+
+    start: int
+    end: int
+    refs: list[ArchiveRef]
+
+
+@dataclass(slots=True)
+class Segment:
+    """A stretch of a note, what it states and the dates it names."""
+
+    text: str
+    refs: list[ArchiveRef]
+    line: int
+    letter_date: str | None
+    triggers: list[Trigger] = field(default_factory=list)
+    worded: dict[tuple[int, int], Outcome | None] = field(default_factory=dict)  # an answer's wording → outcome
+
+    @property
+    def ref(self) -> ArchiveRef | None:
+        return self.refs[0] if self.refs else None
+
+
+def read(ctx: Context, L: Letter) -> None:
+    """Read what the notes state into the letter."""
+    letter_date = L.date if L.date and len(L.date) == 10 else None
+    prev_ref = L.archive_refs[-1] if L.archive_refs else None
+    recips = [ctx.auth.entries[k].family_name if k in ctx.auth.entries else None for k in L.recipient_keys]
+    answer_rx = answer_patterns(ctx.w, tuple(r for r in recips if r) or tuple(L.recipients))
+    for fn in L.footnotes:
+        # "The same day", "the next day": against the letter's date, or an event the same note dated.
+        anchor = letter_date
+        text = fn.text.replace("\n", " ")
+        refs = find_refs(text, fn.line, prev_ref)
+        if refs:
+            prev_ref = refs[-1][2]
+        continues = False  # the piece before stated a decision
+        for piece in _pieces(text, refs):
+            seg = Segment(text[piece.start:piece.end], piece.refs, fn.line, letter_date)
+            decided_before = len(L.decisions)
+            anchor = _read_segment(ctx, L, fn, seg, answer_rx, anchor, continues)
+            continues = len(L.decisions) > decided_before
+
+
+def _pieces(text: str, refs: list[tuple[int, int, ArchiveRef]]) -> Iterator[Piece]:
+    """The stretches of a note, each closed by the references after it (several in one parenthesis)."""
+    bounds: list[Piece] = []
+    last = 0
+    for _, en, ref in refs:
+        if bounds and bounds[-1].end == en:
+            bounds[-1].refs.append(ref)  # several places cited in one parenthesis
+            continue
+        bounds.append(Piece(last, en, [ref]))
+        last = en
+    if last < len(text):
+        bounds.append(Piece(last, len(text), []))
+    return iter(bounds)
+
+
+def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx: tuple[re.Pattern[str], ...], anchor: str | None,
+                  continues: bool) -> str | None:
+    """Read the statements of one stretch; the anchor for relative dates after it."""
+    seg.triggers = dedupe(sorted(_find(ctx, seg, answer_rx)))
+    if not seg.triggers and continues and continued_decision(ctx, seg):
+        seg.triggers = [(0, 0, "decision")]
+    last_decision = max((j for j, t in enumerate(seg.triggers) if t[2] == "decision"), default=None)
+    mentions = D.find_dates(seg.text, anchor)
+    for k, (ts, te, kind) in enumerate(seg.triggers):
+        st = Statement(seg.text, fn.line, k, ts, te, kind, seg.triggers, seg.letter_date, anchor,
+                       seg.worded.get((ts, te)))
+        st.own_ref = seg.ref if k == len(seg.triggers) - 1 or (kind == "decision" and k == last_decision) else None
+        st.more_refs = seg.refs[1:]
+        KINDS[kind].date(ctx, st, mentions)
+        moved = KINDS[kind].handle(ctx, L, st)
+        if moved:
+            anchor = moved
+    return anchor
+
+
+def _find(ctx: Context, seg: Segment, answer_rx: tuple[re.Pattern[str], ...]) -> Iterator[Trigger]:
+    for rx in answer_rx:
+        for m in rx.finditer(seg.text):
+            seg.worded.setdefault(m.span(), ctx.w.answers.wording_outcome.get(m.lastgroup or ""))
+            yield m.start(), m.end(), "response"
+    for rx in ctx.w.decisions.trigger_rx:
+        yield from ((m.start(), m.end(), "decision") for m in rx.finditer(seg.text))
+    yield from ((m.start(), m.end(), "dispatch") for m in ctx.w.dispatch.dispatch.finditer(seg.text))
+    yield from ((m.start(), m.end(), "forward") for m in ctx.w.dispatch.forwarded.finditer(seg.text))
+    yield from ((m.start(), m.end(), "noted") for m in ctx.w.decisions.noted_doc.finditer(seg.text))
+
+
+def continued_decision(ctx: Context, seg: Segment) -> bool:
+    """ "… (F. 17 … L. 50), on September 22 - the decision on the Kremlin case (Ibid. …)": a further decision,
+    stated in the same sentence as the one before."""
+    ref = seg.ref
+    return bool(ref and ref.fond == "17" and ctx.w.decisions.continued.match(seg.text))
+
+
+def dedupe(triggers: list[Trigger]) -> list[Trigger]:
+    """Of overlapping statements the one of higher rank; of one decision named twice, the first."""
+    out: list[Trigger] = []
+    for t in triggers:
+        if out and t[0] < out[-1][1]:
+            # Overlapping triggers: a response outranks a dispatch ("replied in code"), a decision a response.
+            if KINDS[t[2]].rank > KINDS[out[-1][2]].rank:
+                out[-1] = t
+            continue
+        if out and decision_named_twice(out[-1], t):
+            continue
+        out.append(t)
+    return out
+
+
+def decision_named_twice(before: Trigger, t: Trigger) -> bool:
+    """One decision named twice in a clause ("the decision of the PB … the PB approved")."""
+    return before[2] == t[2] == "decision" and t[0] - before[1] < 40
+
+
+@lru_cache(maxsize=256)
+def answer_patterns(w: Wordings, recips: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """What a note says when the recipients answer: compiled once per set of recipients."""
+    who = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
+    return tuple(re.compile(frame.replace("<WHO>", who).replace("<WORDS>", words))
+                 for frame, words in zip(w.answers.frames, w.answers.wording_groups()))
