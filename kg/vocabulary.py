@@ -7,8 +7,11 @@ from enum import Enum
 class _Term(str, Enum):
     """A term that is its string everywhere it is written (graph, CSV, JSON), so output stays as it was."""
 
-    __str__ = str.__str__
-    __format__ = str.__format__
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
 
 
 class Outcome(_Term):

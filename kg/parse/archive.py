@@ -6,8 +6,8 @@ import re
 from .records import ArchiveRef
 
 # The archives the edition cites, by name; other capitals before a fond are read as an archive's name too.
-ARCHIVE_NAMES = ("RGASPI", "GARF", "RGAE", "RGVA", "RGANI", "RGALI", "APRF", r"AP\s?RF", r"AVP\s?RF", r"TsA\s?FSB", "TsAMO",
-                 "RGIA", r"TsGA\s?SPb", "TsGAOR")
+ARCHIVE_NAMES = ("RGASPI", "GARF", "RGAE", "RGVA", "RGANI", "RGALI", "APRF", r"AP\s?RF", r"AVP\s?RF", r"TsA\s?FSB",
+                 "TsAMO", "RGIA", r"TsGA\s?SPb", "TsGAOR")
 _ARCHIVE_NAME = "(?:" + "|".join(ARCHIVE_NAMES) + r"|[A-Z]{3,}(?:\s?[A-Z]{2,})?)"
 _IBID = re.compile(r"^\s*(?:Ibid|Ibidem|Same place|In the same place)\b\.?,?\s*", re.I)
 _ARCHIVE_AT_START = re.compile(r"^\s*(?P<a>" + _ARCHIVE_NAME + r")\b\.?,?\s*(?=F\s*\.|Fond|Personal|Op\b|$)")
@@ -62,27 +62,7 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef |
     if m and m.group("a") not in ("Ibid", "Personal", "See", "For", "The"):
         ref.archive = _SPACES.sub(" ", m.group("a"))
         rest = rest[m.end():]
-    end = 0
-    for level, rx in (("fond", _FOND), ("opis", _OPIS), ("delo", _DELO), ("sheets", _SHEETS)):
-        mm = rx.search(rest, end)
-        if not mm:
-            continue
-        # The components come in order; one found far past the previous is part of the description.
-        if end and rest[end:mm.start()].strip(" .,"):
-            continue
-        value = mm.group("v")
-        if level == "opis" and not value[0].isdigit():
-            ref.slips["opis"] = value
-            value = "11"
-        elif level == "sheets":
-            written = value.strip()
-            value = normalise_sheets(value)
-            if written != value and written.replace(" ", "") != value.replace(" ", ""):
-                ref.slips["sheets"] = written
-        if level == "opis" and mm.group(0).lstrip().startswith(("On", "0p")):
-            ref.slips.setdefault("opisLabel", mm.group(0).strip())
-        setattr(ref, level, value)
-        end = mm.end()
+    end = _levels(ref, rest)
     desc = rest[end:].strip(" .,;")
     if desc:
         ref.description = desc
@@ -93,6 +73,35 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef |
     if not ref.archive:
         ref.archive = previous.archive if previous else None
     return ref
+
+
+def _levels(ref: ArchiveRef, rest: str) -> int:
+    """Read fond, opis, delo and sheets in their order; where the description after them starts."""
+    end = 0
+    for level, rx in (("fond", _FOND), ("opis", _OPIS), ("delo", _DELO), ("sheets", _SHEETS)):
+        mm = rx.search(rest, end)
+        # The components come in order; one found far past the previous is part of the description.
+        if not mm or (end and rest[end:mm.start()].strip(" .,")):
+            continue
+        setattr(ref, level, _level_value(ref, level, mm))
+        end = mm.end()
+    return end
+
+
+def _level_value(ref: ArchiveRef, level: str, mm: re.Match[str]) -> str:
+    """A level's value, normalised; the OCR's slips kept in ref.slips."""
+    value = mm.group("v")
+    if level == "opis" and not value[0].isdigit():
+        ref.slips["opis"] = value
+        value = "11"
+    elif level == "sheets":
+        written = value.strip()
+        value = normalise_sheets(value)
+        if written != value and written.replace(" ", "") != value.replace(" ", ""):
+            ref.slips["sheets"] = written
+    if level == "opis" and mm.group(0).lstrip().startswith(("On", "0p")):
+        ref.slips.setdefault("opisLabel", mm.group(0).strip())
+    return value
 
 
 def _inherit(ref: ArchiveRef, prev: ArchiveRef | None, full: bool) -> None:

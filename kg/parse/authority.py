@@ -82,7 +82,7 @@ class Authority:
         self._looked_up = lru_cache(maxsize=100_000)(self._lookup)
 
     @classmethod
-    def load(cls, path: Path) -> "Authority":
+    def load(cls, path: Path) -> Authority:
         import pyoxigraph as ox
 
         store = ox.Store()
@@ -90,25 +90,15 @@ class Authority:
         raw: dict[str, dict] = {}
         by_subject: dict[str, list] = {}
         for q in store.quads_for_pattern(None, None, None, None):
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+                continue  # an authority file states no triple terms
             s = q.subject.value
             by_subject.setdefault(s, []).append(q)
             if not s.startswith(ID):
                 continue
             d = raw.setdefault(s, {"types": set(), "family": None, "pref": None, "alt": [], "initials": [],
                                    "default": False})
-            p, o = q.predicate.value, q.object
-            if p == RDF_TYPE:
-                d["types"].add(o.value)
-            elif p == _P["family"]:
-                d["family"] = o.value
-            elif p == _P["pref"]:
-                d["pref"] = o.value
-            elif p == _P["alt"]:
-                d["alt"].append(o.value)
-            elif p == _P["initials"]:
-                d["initials"].append(o.value)
-            elif p == _P["default"]:
-                d["default"] = o.value == "true"
+            _keep(d, q.predicate.value, q.object.value)
         entries = []
         for iri in sorted(raw):
             d = raw[iri]
@@ -165,7 +155,7 @@ class Authority:
 
     def find(self, text: str) -> list[Match]:
         """Every authority name in a text, skipping names of things named after a person."""
-        out = []
+        out: list[Match] = []
         by_first = self._by_first_word
         if by_first.keys().isdisjoint(_WORD.findall(text)):
             return out  # no word of the line begins a name
@@ -201,8 +191,9 @@ class Authority:
             if entry is None:
                 continue
             # Initials (or a surname-first form such as "Prokofiev G.A.") chose a namesake other than the default.
-            by_initials = entry.kind == "person" and bool(entry.family_name) and \
-                entry is not self.lookup(entry.family_name, None, kind="person")
+            family = entry.family_name or ""
+            by_initials = entry.kind == "person" and bool(family) and \
+                entry is not self.lookup(family, None, kind="person")
             person = entry.kind == "person"
             start = p - len(before.group(0)) if before and person else p
             end = post.end() if post and person else name_end
@@ -214,6 +205,18 @@ class Authority:
 _WORD = re.compile(r"[A-Za-z]\w*")
 _INITIALS_BEFORE = re.compile(r"((?:[A-Z][a-z]?\.\s?){1,3})\s?$")
 _INITIALS_AFTER = re.compile(r"\s((?:[A-Z][a-z]?\.\s?){1,3})(?!\w)")
+
+
+def _keep(d: dict, p: str, value: str) -> None:
+    """Keep what one triple says of an entry: its types, names, initials, whether it is the default namesake."""
+    if p == RDF_TYPE:
+        d["types"].add(value)
+    elif p in (_P["family"], _P["pref"]):
+        d["family" if p == _P["family"] else "pref"] = value
+    elif p in (_P["alt"], _P["initials"]):
+        d["alt" if p == _P["alt"] else "initials"].append(value)
+    elif p == _P["default"]:
+        d["default"] = value == "true"
 
 
 def _word_char_at(text: str, i: int) -> bool:

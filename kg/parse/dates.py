@@ -121,8 +121,10 @@ class DateMention:
 _DATE_MENTION_RE = re.compile(
     r"(?P<rel>\b(?:on\s+)?the\s+(?P<which>same|next|following|previous)\s+day\b)"
     r"|(?P<later>\b(?P<n>a|one|two|three|four|five|six|seven|[1-9])\s+days?\s+later\b)"
-    r"|(?P<md>\b(?P<m1>" + MONTH_RE + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?(?!\d)(?:\s*,?\s*(?P<y1>1[89]\d\d))?)"
-    r"|(?P<dm>\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?\s+(?P<m2>" + MONTH_RE + r")(?:\s*,?\s*(?P<y2>1[89]\d\d))?)",
+    r"|(?P<md>\b(?P<m1>" + MONTH_RE + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?(?!\d)"
+    r"(?:\s*,?\s*(?P<y1>1[89]\d\d))?)"
+    r"|(?P<dm>\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?\s+(?P<m2>" + MONTH_RE + r")"
+    r"(?:\s*,?\s*(?P<y2>1[89]\d\d))?)",
     re.IGNORECASE,
 )
 

@@ -18,7 +18,9 @@ def mentions(ctx: Context, L: Letter, lines: list[str], s: int, e: int) -> None:
             seen.add((key, line))
             L.mentions.append(Mention(line, surface, key, kind, provisional, family))
 
-    for name, key in list(zip(L.authors, L.author_keys)) + list(zip(L.recipients, L.recipient_keys)):
+    correspondents = list(zip(L.authors, L.author_keys, strict=True))
+    correspondents += zip(L.recipients, L.recipient_keys, strict=True)
+    for name, key in correspondents:
         provisional = key not in ctx.auth.entries
         add(L.line, name, key, "person", provisional, name.split()[-1].split(".")[-1] if provisional else None)
     skip = {L.archive_line, L.edition_line, L.line}
@@ -61,8 +63,9 @@ def unknown_names(text: str, auth: Authority, w: Names) -> list[str]:
         entries = [auth.lookup(x) for x in names]
         if any(e is not None and e.kind != "person" for e in entries):
             continue
-        known = [x for x, e in zip(names, entries) if e is not None]
-        other = [x for x, e in zip(names, entries) if e is None and x not in w.not_names and not D.MONTHS.get(x.lower())]
+        known = [x for x, e in zip(names, entries, strict=True) if e is not None]
+        other = [x for x, e in zip(names, entries, strict=True)
+                 if e is None and x not in w.not_names and not D.MONTHS.get(x.lower())]
         if known or sum(1 for x in other if w.surname_end.search(x)) >= 2:
             out += other
     return list(dict.fromkeys(out))

@@ -13,7 +13,7 @@ def footnotes(ctx: Context, lines: list[tuple[int, str]]) -> list[Footnote]:
     numbered = [(n, w.footnote_number.match(t)) for n, t in lines]
     any_numbered = any(m for _, m in numbered)
     out: list[Footnote] = []
-    for (n, t), (_, m) in zip(lines, numbered):
+    for (n, t), (_, m) in zip(lines, numbered, strict=True):
         ctx.roles[n] = Role.FOOTNOTE
         if m:
             out.append(Footnote(n, m.group("t").strip(), number=m.group("n")))

@@ -45,7 +45,9 @@ class PageParser(Context):
         # its letter went into the one before: say so rather than lose it.
         for i, text in enumerate(lines):
             n = self.nums[i]
-            if n not in opening and self.roles.get(n) != Role.ARCHIVE and self.w.sources.archive_line.match(text.strip()):
+            if n in opening or self.roles.get(n) == Role.ARCHIVE:
+                continue
+            if self.w.sources.archive_line.match(text.strip()):
                 above = next((lines[j].strip() for j in range(i - 1, -1, -1) if lines[j].strip()), "")
                 self.not_understood(n, f"an archive line that opens no letter; is the line above ({above[:80]!r}) "
                                        "a heading in a layout not read?")

@@ -149,8 +149,9 @@ def take_dispatch(ctx: Context, L: Letter, st: Statement) -> str | None:
     pm = ctx.w.dispatch.place_from.search(st.window)
     if L.transmission is not None or not (tm or pm):
         return None
-    L.transmission = Transmission(line=st.line, as_written=clean(st.window), place=ctx.place(pm.group("p")) if pm else None,
-                                  date=st.date or st.anchor, time=tm.hhmm if tm else None)
+    L.transmission = Transmission(line=st.line, as_written=clean(st.window),
+                                  place=ctx.place(pm.group("p")) if pm else None, date=st.date or st.anchor,
+                                  time=tm.hhmm if tm else None)
     return st.date
 
 

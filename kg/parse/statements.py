@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..vocabulary import Outcome
 from . import dates as D
 from .archive import find_refs
 from .context import Context
 from .records import ArchiveRef, Footnote, Letter
-from ..vocabulary import Outcome
 from .statement_kinds import KINDS, Statement
 from .wordings.base import Wordings
 
@@ -82,8 +82,8 @@ def _pieces(text: str, refs: list[tuple[int, int, ArchiveRef]]) -> Iterator[Piec
     return iter(bounds)
 
 
-def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx: tuple[re.Pattern[str], ...], anchor: str | None,
-                  continues: bool) -> str | None:
+def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx: tuple[re.Pattern[str], ...],
+                  anchor: str | None, continues: bool) -> str | None:
     """Read the statements of one stretch; the anchor for relative dates after it."""
     seg.triggers = dedupe(sorted(_find(ctx, seg, answer_rx)))
     if not seg.triggers and continues and continued_decision(ctx, seg):
@@ -146,4 +146,4 @@ def answer_patterns(w: Wordings, recips: tuple[str, ...]) -> tuple[re.Pattern[st
     """What a note says when the recipients answer: compiled once per set of recipients."""
     who = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
     return tuple(re.compile(frame.replace("<WHO>", who).replace("<WORDS>", words))
-                 for frame, words in zip(w.answers.frames, w.answers.wording_groups()))
+                 for frame, words in zip(w.answers.frames, w.answers.wording_groups(), strict=True))

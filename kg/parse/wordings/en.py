@@ -8,7 +8,18 @@ import re
 
 from ...vocabulary import Outcome
 from .base import (
-    Answers, Closings, Decisions, Dispatch, Headings, Marks, Names, Numbers, Requests, Sentences, Sources, Wordings,
+    Answers,
+    Closings,
+    Decisions,
+    Dispatch,
+    Headings,
+    Marks,
+    Names,
+    Numbers,
+    Requests,
+    Sentences,
+    Sources,
+    Wordings,
     either,
 )
 from .common import ARCHIVE, DAY, ROMAN_DATE, ROMAN_MONTH, YEAR
@@ -144,20 +155,20 @@ def requests() -> Requests:
                _SEND_YOUR + either(*_SEND_OPINION), _TELL_OPINION)
     request = (
         _LET_KNOW_YOUR + either(*_LET_KNOW_OPINION, "decision", "answer", "consent", "reply", "instructions"),
-        r"\b(?:please|kindly)\b[^.?!]{0,60}\b(?:opinion|views?|consent|answer|reply|decision|instructions?|"
-        r"directives?|agreement|approval|sanction)\b",
+        (r"\b(?:please|kindly)\b[^.?!]{0,60}\b(?:opinion|views?|consent|answer|reply|decision|instructions?|"
+        r"directives?|agreement|approval|sanction)\b"),
         r"\b(?:ask|asking|request|requesting|beg)\s+(?:for\s+)?(?:you|your)\b[^.?!]{0,80}\b(?:" + _ASKED_FOR + ")",
         r"\b(?:we|I)\s+(?:kindly\s+)?ask\s+(?:you|for)\b",
-        r"\b(?:ask|request|await|awaiting|waiting\s+for|expect)\w*\s+(?:for\s+)?your\s+(?:consent|approval|sanction|"
-        r"agreement|opinion|instructions|reply|answer|decision|directives?)",
+        (r"\b(?:ask|request|await|awaiting|waiting\s+for|expect)\w*\s+(?:for\s+)?your\s+(?:consent|approval|sanction|"
+        r"agreement|opinion|instructions|reply|answer|decision|directives?)"),
         r"\b" + either(*_OPINION_QUESTIONS, r"do\s+you\s+(?:object|mind)", r"is\s+it\s+possible\s+to\s+agree"),
         _SEND_YOUR + either(*_SEND_OPINION, "consent", "answer", "instructions", "decision"),
         r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
         r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
         _TELL_OPINION,
         r"\b(?:we|I)\s+ask\s+for\s+(?:instructions|directives|permission|consent|sanction|approval)",
-        r"\bwhat\s+is\s+your\s+opinion|\byour\s+opinion\s*\?|\bdo\s+you\s+have\s+(?:any\s+)?objections|"
-        r"\bif\s+you\s+do\s+not\s+object|\bplease,?\s+approve",
+        (r"\bwhat\s+is\s+your\s+opinion|\byour\s+opinion\s*\?|\bdo\s+you\s+have\s+(?:any\s+)?objections|"
+        r"\bif\s+you\s+do\s+not\s+object|\bplease,?\s+approve"),
     )
     return Requests(
         opinion=tuple(re.compile(p, re.I) for p in opinion),
@@ -174,14 +185,15 @@ _NOT_ORDINAL = r"(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)"
 OUTCOME_RULES = (
     (ABSTAINED, (r"\babstain",)),
     (AMENDED, (r"\bamend", r"\bcorrection", r"\bcorrected\b", r"\bedit(?:s|ed|ing)\b", r"\bwith\s+changes",
-               r"\bwith\s+(?:the\s+following\s+|his\s+|an?\s+)?addition", r"\bagreed?,?\s+but\b", r"\bagreed?\.\s+But\b")),
+               r"\bwith\s+(?:the\s+following\s+|his\s+|an?\s+)?addition", r"\bagreed?,?\s+but\b",
+               r"\bagreed?\.\s+But\b")),
     (AGREED, (r"\b(?:did|do|does)\s*(?:not|n't)\s+(?:object|mind)", r"\bno\s+objections?\b", r"\bnot\s+against\b")),
     (REJECTED, (r"\b(?:did|do|does)\s*(?:not|n't)\s+agree", r"\bdisagree", r"\bobject(?:ed|s|ion)?\b", r"\bagainst\b",
                 r"\breject", r"\brefus", r"\bdeclin", r"\bveto", r"\bdo\s+without\b", r"\bnot\s+necessary",
                 r"\bunnecessary", r"\binexpedient", r"\bpremature", r"\bshould\s+not\b", r"\bmust\s+not\b",
                 r"\bbetter\s+not\b", r"\bno\s+need\b", r"\bnot\s+worth", r"[“\"«]\s*No\b",
-                r"\b(?:do|did|does|can|could)\s*(?:not|n't)\s+(?:consider\s+it\s+possible|support|accept|approve|"
-                r"vote\s+for|sanction)", r"\bimpossible\b", r"\bnegative(?:ly)?\b",
+                (r"\b(?:do|did|does|can|could)\s*(?:not|n't)\s+(?:consider\s+it\s+possible|support|accept|approve|"
+                r"vote\s+for|sanction)"), r"\bimpossible\b", r"\bnegative(?:ly)?\b",
                 r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)",
                 r"\bincorrect\b", r"\bwrong\b", r"\berroneous\b", r"\bnot\s+right\b")),
     (AGREED, (r"\bagree", r"\bconsent", r"\bapprov", r"\bI\s+am\s+for\b", r"\bwe\s+are\s+for\b", r"\bnot\s+object",
@@ -220,7 +232,8 @@ def answers() -> Answers:
     sent …"; outcomes: "I agree", "I am against", "I abstain", "agree, but …", "no objections"."""
     return Answers(
         reply_cite=re.compile(r"\b[Yy]ours?\s+(?:numbers?\s+|Nos?\.?\s*|Nr\.?\s*|#\s*)?(?P<n>" + _CITED_NO +
-                              r")(?!\d|[%/.,]\d|st\b|nd\b|rd\b|th\b)(?P<more>(?:\s*(?:,|and|&)\s*(?:No\.?\s*)?" + _CITED_NO +
+                              r")(?!\d|[%/.,]\d|st\b|nd\b|rd\b|th\b)(?P<more>(?:\s*(?:,|and|&)\s*(?:No\.?\s*)?" +
+                              _CITED_NO +
                               r"(?![\d%/.,]\d))*)" + _NOT_ORDINAL),
         cited_no=re.compile(_CITED_NO),
         letter_cite=re.compile(r"\b[Yy]our\s+(?:letter|note)\s+(?:of|from|dated)\s+(?P<date>(?:\d{1,2}\s+)?[A-Z][a-z]+\.?"
@@ -254,18 +267,19 @@ PB_VERBS = (
     "declined", "supported", "deemed", "found", "replaced", "transferred", "reduced", "increased", "extended",
     "upheld", "referred", "submitted", "forwarded", "noted", r"took\s+note", "withdrew", "changed", "amended",
     "reprimanded", "expelled", "rescinded", "suspended", "ratified", "directed", "commissioned", "set", "fixed",
-    r"did\s+not\s+(?:approve|agree|accept|adopt)", r"left\s+(?:the\s+|it\s+|this\s+|his\s+)?\w+(?:\s+\w+){0,6}?\s+unchanged",
+    r"did\s+not\s+(?:approve|agree|accept|adopt)",
+    r"left\s+(?:the\s+|it\s+|this\s+|his\s+)?\w+(?:\s+\w+){0,6}?\s+unchanged",
 )
 DECISION_TRIGGERS = (
     r"\b<PB>\s+(?:also\s+|then\s+|again\s+|finally\s+)?(?:<VERBS>)\b",
     r"\b(?:decision|resolution|decree|directive)s?\s+(?:of|by)\s+(?:the\s+)?<PB>(?!\s+commission)\b",
     r"\b<PB>\s+(?:decision|resolution)s?\b",
     r"\b(?:protocol|minutes)\s+(?:No\.\s*\d+\s+)?of\s+(?:the\s+)?(?:meeting\s+of\s+the\s+)?<PB>\b",
-    r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
+    (r"\b(?:approved|adopted|decided|confirmed|canceled|cancelled|taken|made|passed|endorsed|sanctioned|rejected|"
     r"formalized|formalised|drawn\s+up|heard|considered|discussed|examined|reviewed)\s+(?:by|at|in)\s+(?:the\s+|a\s+)?"
-    r"(?:meeting\s+of\s+the\s+)?<PB>\b",
-    r"\b(?:adopted|approved|decided|passed)\s+by\s+(?:a\s+)?poll(?:ing)?\s+(?:of\s+)?(?:the\s+)?(?:members\s+of\s+the\s+)?"
-    r"<PB>(?:\s+members)?\b",
+    r"(?:meeting\s+of\s+the\s+)?<PB>\b"),
+    (r"\b(?:adopted|approved|decided|passed)\s+by\s+(?:a\s+)?poll(?:ing)?\s+(?:of\s+)?(?:the\s+)?(?:members\s+of\s+the\s+)?"
+    r"<PB>(?:\s+members)?\b"),
     r"\b(?:removed|withdrawn|taken\s+off)\s+from\s+the\s+agenda\s+of\s+(?:the\s+)?<PB>\b",
 )
 
