@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import re
 import subprocess
 import sys
@@ -73,9 +74,11 @@ def _entries(value: object) -> Iterator[tuple[object, str]]:
 
 def rules() -> dict[str, Callable[[], None]]:
     """Every rule, by name, with what deletes it."""
-    import importlib
+    return {**_wording_rules(), **_table_rules(), **_kind_rules(), **_guard_rules()}
 
-    from kg.parse import statement_kinds, wordings
+
+def _wording_rules() -> dict[str, Callable[[], None]]:
+    from kg.parse import wordings
 
     out: dict[str, Callable[[], None]] = {}
     en = wordings.get("en")
@@ -83,30 +86,45 @@ def rules() -> dict[str, Callable[[], None]]:
         group = getattr(en, gf.name)
         if not dataclasses.is_dataclass(group):
             continue
-        for f in dataclasses.fields(group):
-            if not f.init:
-                continue
+        for f in (f for f in dataclasses.fields(group) if f.init):
             for key, shown in _entries(getattr(group, f.name)):
                 def delete(g: str = gf.name, name: str = f.name, k: object = key) -> None:
                     grp = getattr(en, g)
                     wordings.register(dataclasses.replace(en, **{g: dataclasses.replace(
                         grp, **{name: _without(getattr(grp, name), k)})}))
                 out[f"wordings {gf.name}.{f.name} {shown}".strip()] = delete
+    return out
+
+
+def _table_rules() -> dict[str, Callable[[], None]]:
+    out: dict[str, Callable[[], None]] = {}
     for module, table in TABLES:
         mod = importlib.import_module(f"kg.parse.{module}")
         for i, entry in enumerate(getattr(mod, table)):
             def drop(m: object = mod, t: str = table, k: int = i) -> None:
                 setattr(m, t, getattr(m, t)[:k] + getattr(m, t)[k + 1:])
             out[f"table {module}.{table} {getattr(entry, 'name', getattr(entry, '__name__', i))}"] = drop
+    return out
+
+
+def _kind_rules() -> dict[str, Callable[[], None]]:
+    from kg.parse import statement_kinds
+
+    out: dict[str, Callable[[], None]] = {}
     for kind, spec in statement_kinds.KINDS.items():
         changes = {"handle": lambda *a: None, "date": statement_kinds.date_nearest, "rank": 0}
         for part, value in changes.items():
-            if getattr(spec, part) in (value, 0) and part != "handle":
+            if part != "handle" and getattr(spec, part) in (value, 0):
                 continue  # already the plain rule: nothing to delete
 
             def change(k: str = kind, p: str = part, v: object = value) -> None:
                 statement_kinds.KINDS[k] = statement_kinds.KINDS[k]._replace(**{p: v})
             out[f"kind {kind}.{part}"] = change
+    return out
+
+
+def _guard_rules() -> dict[str, Callable[[], None]]:
+    out: dict[str, Callable[[], None]] = {}
     for module, guard in GUARDS:
         def never(m: str = module, g: str = guard) -> None:
             setattr(importlib.import_module(f"kg.parse.{m}"), g, lambda *a, **k: False)

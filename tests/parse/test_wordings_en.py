@@ -25,7 +25,8 @@ HEADINGS = [
     ("Stalin to Kaganovich, Molotov and other members of the PB October 1, 1934",
      (["Stalin"], ["Kaganovich", "Molotov"], ["other members of the PB"])),
     ("Stalin to the Politburo October 1, 1934", (["Stalin"], [], ["the Politburo"])),
-    ("Stalin to members of the Central Committee October 1, 1934", (["Stalin"], [], ["members of the Central Committee"])),
+    ("Stalin to members of the Central Committee October 1, 1934",
+     (["Stalin"], [], ["members of the Central Committee"])),
     # not headings
     ("The harvest to the state October 3, 1934", None),
     ("Stalin, Kaganovich October 3, 1934", None),
@@ -47,7 +48,8 @@ def test_heading_run_together_with_its_archive_line():
 # -- archive and source lines, notes ----------------------------------------------------------------------------------
 
 def test_source_line_instead_of_archive():
-    assert letter(meta=("Source: Stalin i Kaganovich. Perepiska, 2001.",)).edition == "Stalin i Kaganovich. Perepiska, 2001."
+    L = letter(meta=("Source: Stalin i Kaganovich. Perepiska, 2001.",))
+    assert L.edition == "Stalin i Kaganovich. Perepiska, 2001."
 
 
 def test_archive_line_wrapped():
@@ -205,6 +207,7 @@ def test_cipher_numbers_in_the_text(text, numbers):
 # -- requests ------------------------------------------------------------------------------------------------------
 
 REQUESTS = [  # what letters to Stalin ask in: the sentence that asks
+    "Kindly speed up the approval.",
     "Let us know your decision.",
     "Please wire your instructions.",
     "We are asking you to confirm the plan.",
@@ -269,7 +272,8 @@ OUTCOMES = [
     ("I do not object.", "agreed"), ("I don't object.", "agreed"), ("No objection to the plan.", "agreed"),
     # keywords
     ("The plan must be amended.", "amended"), ("Make the correction.", "amended"), ("He corrected it.", "amended"),
-    ("See my edits.", "amended"), ("Accept with changes.", "amended"), ("Accept with the following addition.", "amended"),
+    ("See my edits.", "amended"), ("Accept with changes.", "amended"),
+    ("Accept with the following addition.", "amended"),
     ("I agree, but add a line.", "amended"), ("Agree. But add a line.", "amended"),
     ("Well, agree with the amendment.", "amended"),
     ("Stalin did not mind.", "agreed"), ("There are no objections.", "agreed"), ("Stalin is not against.", "agreed"),
@@ -324,6 +328,16 @@ ANSWERS = [  # a note's words → the outcome (None: no answer stated)
     ("Stalin's ciphered telegram followed.", None), ("Stalin's cipher followed.", None),
     ("Stalin's encryption followed.", None), ("Stalin's verdict followed.", "other"),
     ("Stalin's note: “Agree.”", "agreed"),
+    # a wording that says only that he wrote: an answer when what he wrote is one
+    ("Stalin proposed: “Agree.”", "agreed"), ("Stalin suggested: “Agree.”", "agreed"),
+    ("Stalin telegraphed: “Agree.”", "agreed"), ("Stalin informed them: “Agree.”", "agreed"),
+    ("Stalin sent a telegram: “Agree.”", "agreed"), ("Stalin cabled: “Agree.”", "agreed"),
+    ("Stalin wired: “Agree.”", "agreed"), ("Stalin's notes: “Agree.”", "agreed"), ("Stalin's mark: “Agree.”", "agreed"),
+    ("Stalin's inscription: “Agree.”", "agreed"), ("Stalin's telegram: “Agree.”", "agreed"),
+    ("Stalin's ciphered telegram: “Agree.”", "agreed"), ("Stalin's cipher: “Agree.”", "agreed"),
+    ("Stalin's encryption: “Agree.”", "agreed"),
+    # of overlapping statements the higher kind: a decision over an answer, an answer over another document
+    ("On August 3 Stalin's resolution of the PB was adopted.", None),
     ("The plan was amended by Stalin.", "amended"), ("The plan was corrected by Stalin.", "amended"),
     ("The plan was edited by Stalin.", "amended"), ("The plan was approved by Stalin.", "agreed"),
     ("The plan was signed by Stalin.", "other"), ("The plan was agreed to by Stalin.", "agreed"),
@@ -352,6 +366,18 @@ def test_answer_place_date_and_quote():
                                                     "Agree. Begin not earlier than October 1.")
     r = note("Stalin agreed, and the plan with Stalin's amendment was approved by the PB on August 5.").response
     assert r.date is None
+    r = note("Stalin replied: “Agree, begin not earlier than October 1.”").response
+    assert (r.outcome, r.date) == ("agreed", None)
+    r = note("On July 20 Stalin replied: “Agree.”").response
+    assert r is None  # an answer cannot precede the letter it answers
+
+
+def test_another_document_or_an_answer():
+    L = note("Stalin sent a telegram about the bridge.")
+    assert (L.response, L.noted) == (None, [])
+    assert [n.sender for n in note("On August 2 Molotov sent a telegram.").noted] == ["person/molotov"]
+    # read as another document and as a dispatch: the document outranks the dispatch
+    assert [n.text for n in note("Was sent a telegram on August 2.").noted] == ["Was sent a telegram on August 2"]
 
 
 REPLIES = [  # a reply letter's first words → the numbers it cites and its outcome
@@ -361,6 +387,7 @@ REPLIES = [  # a reply letter's first words → the numbers it cites and its out
     ("Your numbers 24 and 25 are received, I agree.", ["24", "25"], "agreed"),
     ("Yours 1620/sh. Agree.", ["1620/sh"], "agreed"),
     ("Your # 7. I abstain.", ["7"], "abstained"),
+    ("Your 121 received. I agree, although Molotov is against.", ["121"], "agreed"),
     ("Your Nr 7: better to wait. It is premature.", ["7"], "rejected"),
     ("Your 5th point is wrong.", [], None),
 ]
@@ -420,12 +447,14 @@ DECISIONS = [  # a note → the dates of the decisions it states
     ("On August 1 Molotov spoke; it was approved at the PB on August 3.", ["1934-08-01"]),
     ("It was adopted by poll of the members of the PB on August 3.", ["1934-08-03"]),
     ("It was taken off from the agenda of the PB on August 3.", ["1934-08-03"]),
-    ("The PB approved it (RGASPI F. 17. Op. 3. D. 950. L. 5), on August 5 - the decision on the bridge "
-     "(Ibid. L. 7).", []),
-    ("On August 3 the PB approved it (RGASPI F. 17. Op. 3. D. 950. L. 5), on August 5 - the bridge "
-     "(Ibid. L. 7).", ["1934-08-03", "1934-08-05"]),
+    (("The PB approved it (RGASPI F. 17. Op. 3. D. 950. L. 5), on August 5 - the decision on the bridge "
+     "(Ibid. L. 7)."), []),
+    (("On August 3 the PB approved it (RGASPI F. 17. Op. 3. D. 950. L. 5), on August 5 - the bridge "
+     "(Ibid. L. 7)."), ["1934-08-03", "1934-08-05"]),
     ("On August 3 the decision of the PB: the PB approved the plan.", ["1934-08-03"]),
     ("On August 3 the PB approved the plan. On August 3 the PB approved the plan.", ["1934-08-03"]),
+    ("On August 3 the PB approved the plan, and after a long discussion of every detail the PB confirmed it.",
+     ["1934-08-03"]),
     ("The PB commission met on August 3.", []),
     ("Molotov approved it on August 3.", []),
     ("The PB approved it.", []),
@@ -448,7 +477,7 @@ def test_other_documents():
     assert [(n.sender, n.date) for n in noted] == [("person/molotov", "1934-08-02")]
 
 
-# -- closings and addresses ---------------------------------------------------------------------------------------------
+# -- closings and addresses ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("sign", "signature"), [
     ("Kaganovich.", "Kaganovich."), ("Yours L. Kaganovich.", "Yours L. Kaganovich."),
@@ -468,6 +497,7 @@ def test_signature_before_an_enclosure():
 
 def test_signed_by_the_addressee():
     from kg.parse import parse_text
+
     from .pages import page_text
     warnings = parse_text(page_text(sign="Stalin."), "x.txt", AUTH).warnings
     assert any("names a recipient" in str(w) for w in warnings)
@@ -477,7 +507,8 @@ def test_signed_by_the_addressee():
     ("Hello, comrade Stalin!", "Hello, comrade Stalin!"), ("Dear Koba!", "Dear Koba!"),
     ("T. Stalin.", "T. Stalin."), ("Comrade Stalin.", "Comrade Stalin."), ("To Molotov.", "To Molotov."),
     ("Sochi. Tov. Stalin.", "Sochi. Tov. Stalin."), ("Moscow. CC.", "Moscow. CC."),
-    ("Moscow. Kremlin.", "Moscow. Kremlin."),
+    ("Moscow. Kremlin.", "Moscow. Kremlin."), ("Hello, comrades!", "Hello, comrades!"),
+    ("Central Committee of the party.", "Central Committee of the party."),
 ])
 def test_addresses(address, taken):
     assert letter(address=address).address == taken
@@ -488,6 +519,22 @@ def test_address_on_two_lines():
     assert L.address == "Stalin.\nMolotov."
     L = letter(heading="Kaganovich to Stalin, Molotov August 1, 1934", address="Stalin.\nMolotov, we ask you.")
     assert L.address == "Stalin."
+    L = letter(heading="Kaganovich to Stalin, Molotov August 1, 1934",
+               address="Stalin.\nMolotov, Chubar, Mikoyan, Voroshilov and Andreev.")
+    assert L.address == "Stalin.\nMolotov, Chubar, Mikoyan, Voroshilov and Andreev."
+
+
+def test_a_heading_with_no_archive_line_opens_a_letter_that_addresses_its_recipient():
+    assert letter(meta=(), address="T. Stalin. For the record.").address == "T. Stalin. For the record."
+    from kg.parse import parse_text
+
+    from .pages import page_text
+    assert parse_text(page_text(meta=(), address="Stalin is in Sochi."), "x.txt", AUTH).letters == []
+
+
+@pytest.mark.parametrize("line", ["August 1, 1934", "1 August 1934", "1.VIII.34"])
+def test_datelines(line):
+    assert letter(meta=(ARCHIVE_LINE, line)).dateline == line
 
 
 def test_not_addresses():
@@ -527,18 +574,29 @@ def test_unknown_names(text, names):
 
 
 # Capitalised words that follow "Comrade" or initials but are no surnames.
-NOT_NAMES = """The This That These Those There Then In On At We It He She They I Ibid See For From To And But If As Of By
-With Your Yours Our All Central Committee Council People Party Soviet Soviets Union Republic Regional Territorial
-Secretary Chairman Deputy Commissar Commissariat Minister Ambassador Moscow Stalin Hello Dear Please No Vol Pp Typescript
-Autograph Original Copy Script Encryption Cipher Telegram Series Strictly Personal Bottom Further However Comrade Comrades
-Tov Stakhanovite Stakhanovites Commander Prosecutor Director Deputies Delegates Members Street Square Works Complete
-Collected Report Speech Selected Article Letter General Staff Board Department Office Administration Trust Plant
-Factory""".split()
+NOT_NAMES = [
+    "The", "This", "That", "These", "Those", "There", "Then", "In", "On", "At", "We", "It", "He", "She", "They", "I",
+    "Ibid", "See", "For", "From", "To", "And", "But", "If", "As", "Of", "By", "With", "Your", "Yours", "Our", "All",
+    "Central", "Committee", "Council", "People", "Party", "Soviet", "Soviets", "Union", "Republic", "Regional",
+    "Territorial", "Secretary", "Chairman", "Deputy", "Commissar", "Commissariat", "Minister", "Ambassador", "Moscow",
+    "Stalin", "Hello", "Dear", "Please", "No", "Vol", "Pp", "Typescript", "Autograph", "Original", "Copy", "Script",
+    "Encryption", "Cipher", "Telegram", "Series", "Strictly", "Personal", "Bottom", "Further", "However", "Comrade",
+    "Comrades", "Tov", "Stakhanovite", "Stakhanovites", "Commander", "Prosecutor", "Director", "Deputies", "Delegates",
+    "Members", "Street", "Square", "Works", "Complete", "Collected", "Report", "Speech", "Selected", "Article",
+    "Letter", "General", "Staff", "Board", "Department", "Office", "Administration", "Trust", "Plant", "Factory",
+]
+
+
+class KnowsNoOne:
+    """An authority file with no entries: the words are no names by the wordings alone."""
+
+    def lookup(self, *args: object, **kwargs: object) -> None:
+        return None
 
 
 @pytest.mark.parametrize("word", NOT_NAMES)
 def test_not_names(word):
-    assert unknown_names(f"We met Comrade {word} there. A.B. {word} too.", AUTH, EN.names) == []
+    assert unknown_names(f"We met Comrade {word} there. A.B. {word} too.", KnowsNoOne(), EN.names) == []
 
 
 def test_mentions_of_known_and_provisional_persons():

@@ -163,10 +163,8 @@ def requests() -> Requests:
         r"agreement|opinion|instructions|reply|answer|decision|directives?)"),
         r"\b" + either(*_OPINION_QUESTIONS, r"do\s+you\s+(?:object|mind)", r"is\s+it\s+possible\s+to\s+agree"),
         _SEND_YOUR + either(*_SEND_OPINION, "consent", "answer", "instructions", "decision"),
-        r"\bwe\s+are\s+waiting\s+for\s+your\s+(?:reply|answer|decision|instructions|opinion)",
         r"\bplease\s+(?:reply|answer|respond|confirm|advise|give\s+(?:your\s+)?(?:instructions|directives))\b",
         _TELL_OPINION,
-        r"\b(?:we|I)\s+ask\s+for\s+(?:instructions|directives|permission|consent|sanction|approval)",
         (r"\bwhat\s+is\s+your\s+opinion|\byour\s+opinion\s*\?|\bdo\s+you\s+have\s+(?:any\s+)?objections|"
         r"\bif\s+you\s+do\s+not\s+object|\bplease,?\s+approve"),
     )
@@ -197,8 +195,8 @@ OUTCOME_RULES = (
                 r"\b(?:do|did)\s*(?:not|n't)\s+think\s+(?:it\s+)?(?:is\s+)?(?:necessary|possible|expedient|right|correct)",
                 r"\bincorrect\b", r"\bwrong\b", r"\berroneous\b", r"\bnot\s+right\b")),
     (AGREED, (r"\bagree", r"\bconsent", r"\bapprov", r"\bI\s+am\s+for\b", r"\bwe\s+are\s+for\b", r"\bnot\s+object",
-              r"\byes\b", r"\bsanction", r"[“\"«]\s*(?:For|Right|Correct|Good|Fine|Yes)\b", r"\bpossible\s+to\s+agree",
-              r"\bpositive(?:ly)?\b", r"\baffirmative\b")),
+              r"\byes\b", r"\bsanction", r"[“\"«]\s*(?:For|Right|Correct|Good|Fine|Yes)\b", r"\bpositive(?:ly)?\b",
+              r"\baffirmative\b")),
 )
 
 # A note's words for the addressee's answer, each with what it says of the outcome (WEAK: only that he wrote).
@@ -242,7 +240,6 @@ def answers() -> Answers:
         answer_before=re.compile(r"\b(?:answer|reply|response)\b[^.;]{0,12}$", re.I),
         quote=re.compile(r"[“\"«]([^”\"»]+)[”\"»]?"),
         lead_verdict=(
-            (ABSTAINED, re.compile(r"^(?:I\s+|We\s+)?abstain", re.I)),
             (REJECTED, re.compile(r"^(?:I\s+|We\s+)?(?:object\b|am\s+against|are\s+against|against\b|disagree|"
                                   r"do\s+not\s+agree|don't\s+agree|do\s+not\s+consider)", re.I)),
             (AGREED, re.compile(r"^(?:I\s+|We\s+)?(?:agree|agreed|consent|approve|am\s+for|are\s+for|for\b|"
@@ -261,11 +258,11 @@ PB_VERBS = (
     "approved", "decided", "adopted", "canceled", "cancelled", "instructed", "granted", r"made\s+a\s+decision",
     "resolved", "confirmed", "sanctioned", "accepted", "rejected", "postponed", "appointed", "dismissed", "removed",
     "relieved", "allowed", "permitted", "authori[sz]ed", "ordered", "agreed", "endorsed", "recogni[sz]ed", "issued",
-    "passed", "charged", "obliged", "released", "established", r"set\s+up", "created", "formed", "gave", "ruled",
+    "passed", "charged", "obliged", "released", "established", "created", "formed", "gave", "ruled",
     "prohibited", "banned", "forbade", "sent", "voted", "took", "considered", "discussed", "heard", "reviewed",
     "returned", "annulled", "revoked", "elected", "awarded", "assigned", "entrusted", "proposed", "refused",
     "declined", "supported", "deemed", "found", "replaced", "transferred", "reduced", "increased", "extended",
-    "upheld", "referred", "submitted", "forwarded", "noted", r"took\s+note", "withdrew", "changed", "amended",
+    "upheld", "referred", "submitted", "forwarded", "noted", "withdrew", "changed", "amended",
     "reprimanded", "expelled", "rescinded", "suspended", "ratified", "directed", "commissioned", "set", "fixed",
     r"did\s+not\s+(?:approve|agree|accept|adopt)",
     r"left\s+(?:the\s+|it\s+|this\s+|his\s+)?\w+(?:\s+\w+){0,6}?\s+unchanged",
@@ -316,7 +313,7 @@ def closings() -> Closings:
 _POSTS = (r"[Dd]irector|[Ee]ngineer|[Pp]rofessor|[Aa]cademician|[Aa]mbassador|[Cc]onsul|[Pp]lenipotentiary|"
           r"[Pp]rosecutor|[Cc]ommander|[Cc]orps\s+[Cc]ommander|[Dd]ivision\s+[Cc]ommander")
 NOT_NAMES = frozenset((
-    "The", "This", "That", "These", "Those", "There", "Then", "In", "On", "At", "We", "It", "He", "She", "They", "I",
+    "The", "This", "That", "These", "Those", "There", "Then", "In", "On", "At", "We", "It", "He", "She", "They",
     "Ibid", "See", "For", "From", "To", "And", "But", "If", "As", "Of", "By", "With", "Your", "Yours", "Our", "All",
     "Central", "Committee", "Council", "People", "Party", "Soviet", "Soviets", "Union", "Republic", "Regional",
     "Territorial", "Secretary", "Chairman", "Deputy", "Commissar", "Commissariat", "Minister", "Ambassador",
