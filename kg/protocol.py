@@ -11,8 +11,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .graphfile import MEDIA_TYPES
+from .jsonld import jsonld
+from .namespace import PREFIXES
 from .sparql import FORMS, QueryInfo, lexical
-from .store import MEDIA_TYPES, RESULT_MEDIA
+from .store import RESULT_MEDIA
 
 UTF8 = "; charset=utf-8"
 
@@ -295,8 +298,6 @@ def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
         raise NotRepresentable("the answer holds a triple term, which RDF/XML and JSON-LD cannot carry yet; "
                                "ask for text/turtle or application/n-triples")
     if fmt == "jsonld":
-        from .export import jsonld
-
         return jsonld(triples)
     if fmt == "rdfxml":
         for t in triples:
@@ -307,8 +308,6 @@ def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
                 if not isinstance(term, ox.BlankNode):
                     _check_xml(term.value)
         return ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
-    from .export import PREFIXES
-
     rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
     return ox.serialize(triples, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
 

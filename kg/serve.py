@@ -75,7 +75,7 @@ class Site:
 def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
     """graph.<ext> for every dump format (the build's own files beside the graph when there) and cmif.xml."""
     from .cmif import cmif
-    from .export import read_quads, write
+    from .graphfile import read_quads, write
 
     quads = read_quads(graph)
     siblings = {fmt: graph.with_suffix("." + fmt) for fmt in DUMP_FORMATS} if graph.stem == "graph" else {}
@@ -140,7 +140,7 @@ def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
     """Triples serialized in each RDF format a description is offered in (by protocol.Format name)."""
     import pyoxigraph as ox
 
-    from .export import jsonld
+    from .jsonld import jsonld
 
     return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
             "nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),

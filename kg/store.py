@@ -12,21 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import GraphError, QueryError, StoreError
-from .sparql import QueryInfo, deep_call, read_query
+from .errors import QueryError, StoreError
+from .graphfile import MEDIA_TYPES, RDF_FORMATS, graph_format, reading
+from .sparql import QueryInfo, deep_call, lexical, read_query
 
 STORE_KINDS = ("memory", "oxigraph")
-# The one table of RDF syntaxes by file extension: the media types of the dumps, the endpoint and its client
-# all derive from it, so that they cannot drift apart.
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
-}
-MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in RDF_FORMATS.items()}
 # Where the build's named graphs are found beside a file of triples, fastest to read first.
 QUAD_EXTENSIONS = (".nq", ".trig")
-GRAPH_FORMATS = {**{"." + ext: fmt for ext, fmt in RDF_FORMATS.items()},
-                 ".json": ox.RdfFormat.JSON_LD, ".xml": ox.RdfFormat.RDF_XML}
 # The one table of SPARQL result syntaxes: what the endpoint offers (the first is its default) and what the
 # endpoint client reads.
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -57,26 +49,10 @@ class Result:
     graph: list[ox.Triple] | None = None
 
 
-def graph_format(graph: Path) -> ox.RdfFormat:
-    """The RDF format of a graph file, from its extension; the file must exist."""
-    graph = Path(graph)
-    if not graph.is_file():
-        raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
-    fmt = GRAPH_FORMATS.get(graph.suffix.lower())
-    if fmt is None:
-        raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph),
-                         hint="use .ttl, .nt, .trig, .nq, .jsonld or .rdf")
-    return fmt
-
-
 def _load(store: ox.Store, graph: Path, bulk: bool) -> None:
     fmt = graph_format(graph)
-    try:
+    with reading(graph, fmt):
         (store.bulk_load if bulk else store.load)(path=str(graph), format=fmt)
-    except SyntaxError as e:
-        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
-    except OSError as e:
-        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
 
 
 def holds_graphs(graph: Path) -> bool:
@@ -141,15 +117,11 @@ def _compare(store: ox.Store, graph: Path) -> tuple[int, bool]:
     """How many triples the graph file holds, and whether one of them is not in the store."""
     fmt = graph_format(graph)
     given = 0
-    try:
+    with reading(graph, fmt):
         for t in ox.parse(path=str(graph), format=fmt):
             given += 1
             if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object)), None) is None:
                 return given, True
-    except SyntaxError as e:
-        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
-    except OSError as e:
-        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
     return given, False
 
 
@@ -382,12 +354,10 @@ class EndpointStore(Store):
         self.probe_timeout = probe_timeout
 
     def query(self, sparql: str, source: str = "query") -> Result:
-        from .protocol import query_form
-
         method = self.resolve_method()
         body, ctype = self._send(_request(self.url, sparql, method), self.timeout, source, method)
         result = _parse_response(body, ctype.split(";")[0].strip().lower(), self.url)
-        if query_form(sparql) == "ask" and result.boolean is None and result.graph is None and len(result.columns) == 1:
+        if lexical(sparql).form == "ask" and result.boolean is None and result.graph is None and len(result.columns) == 1:
             # Virtuoso 7.2 answers ASK with a one-column table: a row for true, none for false
             result = Result([], [], boolean=bool(result.rows) and _truthy(result.rows[0][0]))
         return result

@@ -5,7 +5,7 @@ stretch of N-Quads, TriG and JSON-LD on its own. Only N-Triples and Turtle, the 
 triple once, need the chunks together: each chunk's triples wait on disk as a sorted run, the union is cut into
 ranges of subjects, and the workers merge the ranges from all runs side by side. Every file is laid out from
 the sizes of its parts, which each process copies into place. The output is byte for byte what
-`export.serialize` writes of the whole graph at once.
+`graphfile.serialize` writes of the whole graph at once.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ import pyoxigraph as ox
 from . import build as B
 from .authority import Authority
 from .errors import KgError
-from .export import PREFIXES, document_head, document_tail, item_separator, jsonld_items
+from .jsonld import document_head, document_tail, item_separator, jsonld_items
+from .namespace import PREFIXES
 from .parallel import gather, start_workers
 from .parse import link_replies
 from .records import Page, Warning_

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .export import PREFIXES as EXPORT_PREFIXES
-from .export import compactor
+from .graphfile import MEDIA_TYPES as RDF_MEDIA_TYPES
+from .jsonld import compactor
 from .namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
-from .store import MEDIA_TYPES as RDF_MEDIA_TYPES
+from .namespace import PREFIXES as GRAPH_PREFIXES
 from .store import Store
 
 VOID = "http://rdfs.org/ns/void#"
@@ -68,7 +68,7 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int |
     for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
         add(ds, VOID + prop, _int(int(term.value)))
     classes = store.query(_CLASSES, "void").rows
-    short = compactor({**EXPORT_PREFIXES, "owl": str(OWL)})
+    short = compactor({**GRAPH_PREFIXES, "owl": str(OWL)})
     add(ds, VOID + "classes", _int(len(classes)))
     for cls, n in classes:
         name = short(cls.value)

@@ -6,7 +6,7 @@ import rdflib
 
 from kg.build import build_graph
 from kg.authority import load_authority
-from kg.export import serialize, triples
+from kg.graphfile import serialize, triples
 from kg.parse import parse_text
 
 HOSTILE = '''Kaganovich to Stalin October 5, 1934

@@ -10,7 +10,10 @@ import rdflib
 
 from kg.cmif import BIBL_ID, LICENCE_TEXT, LICENCE_URL, TEI_NS
 from kg.errors import GraphError, KgError
-from kg.export import PREFIXES, context, export, read_quads, triples
+from kg.export import export
+from kg.graphfile import read_quads, triples
+from kg.jsonld import context
+from kg.namespace import PREFIXES
 from kg.resources import ontology_file
 
 from .conftest import ROOT

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from kg.authority import load_authority
 from kg.build import build_graph
 from kg.errors import KgError
-from kg.export import serialize
+from kg.graphfile import serialize
 from kg.parse import link_replies, parse_text
 
 from .conftest import SEED

@@ -300,7 +300,7 @@ def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
 
 
 def test_dumps_are_written_unless_the_build_left_them_beside_the_graph(seed_build, tmp_path):
-    from kg.export import read_quads, serialize
+    from kg.graphfile import read_quads, serialize
 
     built = seed_build[1]
     reused = _write_dumps(built / "graph.ttl", tmp_path, "http://example.org")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.build import build
-from kg.export import serialize
+from kg.graphfile import serialize
 from kg.pipeline import run_build
 
 from .conftest import SEED
