@@ -46,8 +46,8 @@ def cli():
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary only: no warnings, no progress bar.")
 def build(sources, out, encoding, authority, report, strict, jobs, quiet):
     """Parse source pages (files or folders; default seeds/) and write the graph."""
-    from .pipeline import run_build
-    from .progress import progress_bar
+    from .rdf.pipeline import run_build
+    from .rdf.progress import progress_bar
 
     with progress_bar(quiet) as progress:
         result = run_build(list(sources), out, encoding=encoding, authority=authority, report=report, strict=strict,
@@ -96,8 +96,8 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
 def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_method):
     """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
     from .errors import QueryError
-    from .query import query as run_query
-    from .query import resolve_query
+    from .store.query import query as run_query
+    from .store.query import resolve_query
 
     if sparql and query:
         raise click.UsageError("give a query name or file, or --sparql, not both")
@@ -118,7 +118,7 @@ def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_metho
 @cli.command()
 def queries():
     """List the named queries and what each answers."""
-    from .query import list_queries
+    from .store.query import list_queries
 
     for q in list_queries():
         click.echo(f"{q.name:28s} {q.description}")
@@ -130,7 +130,7 @@ def queries():
 def validate(graph):
     """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
     from .errors import ValidationFailed
-    from .validate import validate as run_validate
+    from .rdf.validate import validate as run_validate
 
     report = run_validate(graph)
     if not report.conforms:
@@ -151,8 +151,8 @@ def validate(graph):
               show_default=True, help="The network the page opens with (all three are in the page).")
 def explore(graph, out, view):
     """Write one offline HTML page to explore who wrote to whom, how requests became decisions, who was named."""
-    from .explore import explore as run_explore
-    from .explore import human_size
+    from .explore.page import explore as run_explore
+    from .explore.page import human_size
 
     result = run_explore(graph, out, view)
     c = result.counts
@@ -190,7 +190,7 @@ def explore(graph, out, view):
 def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, max_body, allow_service, base_url, per_client,
           proxies):
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
-    from .serve import LOOPBACK, Settings, default_workers, start
+    from .web.serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
                             timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_body=max_body, allow_service=allow_service,
@@ -213,7 +213,7 @@ def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, 
 @click.option("--url", help="cmif: the address the file will be published at (its idno).")
 def export_graph(graph, fmt, out, url):
     """Write the graph as Turtle, N-Triples, TriG, N-Quads, JSON-LD or CMIF."""
-    from .export import export
+    from .rdf.export import export
 
     done = export(graph, fmt, out, base_url=url)
     click.echo(f"Wrote {done.path}: {done.items} {done.unit} ({fmt}).")

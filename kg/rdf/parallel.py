@@ -49,7 +49,7 @@ class Worker:
             raise self._ended() from None
 
     def _ended(self):
-        from .errors import KgError
+        from ..errors import KgError
 
         self._proc.join(timeout=1)
         return KgError(f"a worker process ended unexpectedly (exit code {self._proc.exitcode})",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .graphfile import RDF_FORMATS, read_quads, serialize, triples
+from ..graphfile import RDF_FORMATS, read_quads, serialize, triples
 
 EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "cmif")
 
@@ -21,7 +21,7 @@ class Exported:
 
 def export(graph: Path, fmt: str, out: Path, base_url: str | None = None) -> Exported:
     """Write the graph file in another format (CMIF: the letters as TEI correspDesc)."""
-    from .errors import KgError
+    from ..errors import KgError
 
     if fmt not in EXPORT_FORMATS:
         raise KgError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}")

@@ -11,11 +11,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .graphfile import MEDIA_TYPES
-from .jsonld import jsonld
-from .namespace import PREFIXES
-from .sparql import FORMS, QueryInfo, lexical
-from .store import RESULT_MEDIA
+from ..graphfile import MEDIA_TYPES
+from ..jsonld import jsonld
+from ..namespace import PREFIXES
+from ..store.results import RESULT_MEDIA
+from ..store.sparql import FORMS, QueryInfo, lexical
 
 UTF8 = "; charset=utf-8"
 

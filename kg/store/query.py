@@ -1,4 +1,4 @@
-"""SPARQL over a built graph on any store: queries are files in queries/, or given inline."""
+"""SPARQL over a built graph on any store (`kg query`): queries are files in queries/, or given inline."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .resources import data_dir
-from .store import Result, Store, load_memory, open_store, run_oxigraph
+from ..errors import QueryError, StoreError
+from ..resources import data_dir
+from .base import Result, Store
+from .endpoint import EndpointStore
+from .oxigraph import OxigraphStore, load_memory, run_oxigraph
+
+STORE_KINDS = ("memory", "oxigraph")
 
 
 @dataclass
@@ -70,6 +74,20 @@ def run(store: ox.Store | Store, sparql: str, source: str = "query") -> Result:
     return run_oxigraph(store, sparql, source)
 
 
+def open_store(graph: Path | None = None, kind: str = "memory", path: Path | None = None,
+               endpoint: str | None = None, endpoint_method: str = "auto") -> Store:
+    """The store a command runs on: a remote endpoint if given, else the graph file in the kind of store asked."""
+    if endpoint:
+        return EndpointStore(endpoint, method=endpoint_method)
+    if kind == "memory":
+        return OxigraphStore.memory(graph)
+    if kind == "oxigraph":
+        if path is None:
+            raise StoreError("an on-disk Oxigraph store needs a folder", hint="give --store-path DIR")
+        return OxigraphStore.on_disk(graph, path)
+    raise StoreError(f"unknown store {kind!r}", hint=f"use one of {', '.join(STORE_KINDS)}")
+
+
 def cell(term) -> str:
     if term is None:
         return ""
@@ -106,7 +124,7 @@ def table(result: Result, width: int = 40) -> str:
     """An aligned text table for people; long cells are wrapped, columns of node IRIs left to csv/json."""
     if not result.rows:
         return "(no rows)\n"
-    from .namespace import ID
+    from ..namespace import ID
 
     keep = [i for i, c in enumerate(result.columns)
             if not all(isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID)) or row[i] is None
@@ -129,7 +147,7 @@ def table(result: Result, width: int = 40) -> str:
 
 
 def _short(s: str) -> str:
-    from .namespace import ID
+    from ..namespace import ID
 
     return re.sub("^" + re.escape(str(ID)), "", s)
 

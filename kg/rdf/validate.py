@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GraphError
+from ..errors import GraphError
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Report:
 def _load(graph: Path):
     import rdflib
 
-    from .graphfile import graph_format
+    from ..graphfile import graph_format
 
     graph = Path(graph)
     # rdflib's name for each syntax, by the extension pyoxigraph gives it
@@ -56,7 +56,7 @@ def validate(graph: Path) -> Report:
     import pyshacl
     import rdflib
 
-    from .resources import ontology_file
+    from ..resources import ontology_file
 
     data = _load(graph)
     shapes = rdflib.Graph().parse(ontology_file("shapes.ttl"), format="turtle")

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .namespace import BASE
+from ..namespace import BASE
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 DEFAULT_URL = BASE + "cmif.xml"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graphfile import MEDIA_TYPES as RDF_MEDIA_TYPES
-from .jsonld import compactor
-from .namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
-from .namespace import PREFIXES as GRAPH_PREFIXES
-from .store import Store
+from ..graphfile import MEDIA_TYPES as RDF_MEDIA_TYPES
+from ..jsonld import compactor
+from ..namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
+from ..namespace import PREFIXES as GRAPH_PREFIXES
+from ..store.base import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -10,9 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from .errors import GraphError
-from .namespace import BASE
-from .query import load_store, run
+from ..errors import GraphError
+from ..namespace import BASE
+from ..store.query import load_store, run
 
 ID_BASE = BASE + "id/"
 VIEWS = ("correspondence", "decisions", "mentions")
@@ -273,7 +273,7 @@ def read_corpus(store: ox.Store) -> Corpus:
 
 def _response_hours(store: ox.Store) -> dict[str, float]:
     """Hours from sending a request to the answer, as the named query `request-answers` computes them."""
-    from .resources import query_file
+    from ..resources import query_file
 
     res = run(store, query_file("request-answers").read_text(encoding="utf-8"), "request-answers")
     col = {c: i for i, c in enumerate(res.columns)}

@@ -22,13 +22,13 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from . import build as B
-from .authority import Authority
-from .errors import KgError
-from .jsonld import document_head, document_tail, item_separator, jsonld_items
-from .namespace import PREFIXES
+from ..authority import Authority
+from ..errors import KgError
+from ..jsonld import document_head, document_tail, item_separator, jsonld_items
+from ..namespace import PREFIXES
 from .parallel import gather, start_workers
-from .parse import link_replies
-from .records import Page, Warning_
+from ..parse import link_replies
+from ..records import Page, Warning_
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
 SAMPLE = 1000  # one line in this many indexes the runs of the union, to cut it into ranges

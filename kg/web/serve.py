@@ -14,8 +14,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import KgError, ServeError
-from .store import Dataset
+from ..errors import KgError, ServeError
+from ..store.oxigraph import Dataset
 from .workers import UPDATE_REFUSED, Answer, Job, Limits, QueryPool, StoreSpec, text_answer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -74,8 +74,8 @@ class Site:
 
 def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
     """graph.<ext> for every dump format (the build's own files beside the graph when there) and cmif.xml."""
-    from .cmif import cmif
-    from .graphfile import read_quads, write
+    from ..rdf.cmif import cmif
+    from ..graphfile import read_quads, write
 
     quads = read_quads(graph)
     siblings = {fmt: graph.with_suffix("." + fmt) for fmt in DUMP_FORMATS} if graph.stem == "graph" else {}
@@ -91,7 +91,7 @@ def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
 def prepare(settings: Settings) -> Site:
     """Open the graph, describe it, write the dumps and start the query workers."""
     from .sandbox import available
-    from .store import OxigraphStore
+    from ..store.oxigraph import OxigraphStore
     from .void import PREFIXES, SD_PREFIXES, describe, named_graphs, service_description
 
     graph = Path(settings.graph)
@@ -140,7 +140,7 @@ def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
     """Triples serialized in each RDF format a description is offered in (by protocol.Format name)."""
     import pyoxigraph as ox
 
-    from .jsonld import jsonld
+    from ..jsonld import jsonld
 
     return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
             "nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
@@ -246,7 +246,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
 
 def query_page(settings: Settings, dumps: dict[str, Path], triples: int) -> str:
     """The query page: the query library one click away, results as a table, download links; all inline."""
-    from .query import list_queries
+    from ..store.query import list_queries
 
     library = [{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()]
     page = (TEMPLATES / "sparql.html").read_text(encoding="utf-8")
@@ -271,7 +271,7 @@ def explorer_page(site: Site) -> tuple[int, str]:
     with site._explorer_lock:
         if site.explorer is None and site.explorer_error is None:
             try:
-                from .explore import explore
+                from ..explore.page import explore
             except ImportError:
                 site.explorer_error = "missing"
             else:
@@ -311,8 +311,8 @@ def app(site: Site):
     from starlette.routing import Route
 
     max_body = site.settings.max_body
-    # Queries wait for a worker (fairly, kg.workers.Scheduler) on threads of their own: waiting on the threads that
-    # every other request and every answer's relay share would let one client's queue starve the others.
+    # Queries wait for a worker (fairly, kg.web.workers.Scheduler) on threads of their own: waiting on the threads
+    # that every other request and every answer's relay share would let one client's queue starve the others.
     waiting = anyio.CapacityLimiter(WAITING)
 
     async def read_body(request: Request) -> bytes | None:
@@ -378,7 +378,7 @@ def app(site: Site):
     async def data(request: Request) -> Response:
         name = request.path_params["name"]
         if name == "context.jsonld":
-            from .resources import ontology_file
+            from ..resources import ontology_file
 
             return FileResponse(ontology_file("context.jsonld"), media_type="application/ld+json")
         path = site.dumps.get(name)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .authority import Authority, load_authority
-from . import namespace as _ns
-from .namespace import BASE, ID
-from .parse import link_replies, parse_file, slug
-from .records import ArchiveRef, Letter, Page, Warning_
+from ..authority import Authority, load_authority
+from .. import namespace as _ns
+from ..namespace import BASE, ID
+from ..parse import link_replies, parse_file, slug
+from ..records import ArchiveRef, Letter, Page, Warning_
 
 
 class _Cached:
@@ -567,7 +567,7 @@ def emit_authority(em: Emitter, auth: Authority) -> None:
 
 def emit_vocabulary(em: Emitter) -> None:
     """The form and outcome concepts, copied from the ontology so the data graph answers alone."""
-    from .resources import ontology_file
+    from ..resources import ontology_file
 
     path = ontology_file("pbo.ttl")
     if not path.exists():
@@ -656,7 +656,7 @@ def build(paths: list[Path], authority: Path | None = None, encoding: str | None
 
 def counts(pages: list[Page], triples: int, decisions: int) -> dict[str, int]:
     """The build's summary, counted once from the records and quads at hand."""
-    from .coverage import totals
+    from ..coverage import totals
 
     letters = [L for p in pages for L in p.letters]
     done, lines = totals(pages)

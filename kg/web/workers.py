@@ -4,10 +4,10 @@ pyoxigraph offers no way to cancel a running query, and it holds the GIL while i
 thread spinning beside a 1.7 s query made it take 3.6 s), so neither threads nor signals can stop one;
 a process can be killed and replaced while the other workers go on serving.
 
-Each worker opens the graph, then gives up the network (`kg.sandbox`), then answers jobs on a thread with a
-deep stack (`kg.sparql.deep_call`): it reads the query, negotiates the format, evaluates, and sends the answer
-back in pieces as it is written, cut at the row limit, so that neither the worker nor the server ever holds
-more than the rows it sends. Workers are handed out fairly (`Scheduler`): in order of arrival, but never more
+Each worker opens the graph, then gives up the network (`kg.web.sandbox`), then answers jobs on a thread with
+a deep stack (`kg.store.sparql.deep_call`): it reads the query, negotiates the format, evaluates, and sends the
+answer back in pieces as it is written, cut at the row limit, so that neither the worker nor the server ever
+holds more than the rows it sends. Workers are handed out fairly (`Scheduler`): in order of arrival, but never more
 than a quota at once to one client, so one client's expensive queries cannot hold every worker.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import KgError, QueryError, ServeError
-from .store import Dataset
+from ..errors import KgError, QueryError, ServeError
+from ..store.oxigraph import Dataset
 
 # A fresh process re-imports kg rather than inheriting the server's threads and sockets.
 _CTX = mp.get_context("spawn")
@@ -77,7 +77,7 @@ SERVICE_REFUSED = ("SERVICE (federated query to another endpoint) is disabled on
 
 
 def _open(spec: StoreSpec):
-    from .store import OxigraphStore
+    from ..store.oxigraph import OxigraphStore
 
     if spec.store_path is not None:
         return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True, sha256=spec.sha256,
@@ -99,8 +99,8 @@ def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> No
     import pyoxigraph as ox
 
     from .protocol import NotRepresentable, negotiate, offered, write_boolean, write_graph, write_solutions
-    from .sparql import read_query
-    from .store import evaluate
+    from ..store.sparql import read_query
+    from ..store.oxigraph import evaluate
 
     try:
         info = read_query(job.sparql, "query", parse=True)
@@ -185,7 +185,7 @@ def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> No
 
 
 def _serve_jobs(conn, store, limits: Limits, sandboxed: bool) -> None:
-    from .sparql import deep_call
+    from ..store.sparql import deep_call
 
     while True:
         try:
@@ -194,7 +194,7 @@ def _serve_jobs(conn, store, limits: Limits, sandboxed: bool) -> None:
             return  # the server went away
         try:
             # Oxigraph parses and evaluates recursively: each job runs on a deep stack of its own
-            # (kg.sparql.DEEP_STACK), whose pages go back to the system when it ends.
+            # (kg.store.sparql.DEEP_STACK), whose pages go back to the system when it ends.
             deep_call(answer, store, job, limits, conn.send, sandboxed)
         except (EOFError, OSError):
             return

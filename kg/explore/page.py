@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KgError
+from ..errors import KgError
 from .network import OUTCOMES, VIEWS, Corpus, View, iri, load
 
 _HERE = Path(__file__).resolve().parent

@@ -1,0 +1,44 @@
+"""What every store is: a read-only place to run SPARQL, answering with the same Result."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT (or the triples of a CONSTRUCT, or an ASK boolean)."""
+
+    columns: list[str]
+    rows: list[list[Term | None]]
+    boolean: bool | None = None
+    graph: list[ox.Triple] | None = None
+
+
+class Store(ABC):
+    """A read-only place to run SPARQL; every kind answers with the same Result."""
+
+    kind = "store"
+
+    @abstractmethod
+    def query(self, sparql: str, source: str = "query") -> Result:
+        """Run a query over the union of the graph's named graphs."""
+
+    def triple_count(self) -> int:
+        """Distinct triples in the union of all graphs."""
+        return int(self.query(COUNT_TRIPLES, "triple count").rows[0][0].value)
+
+    def close(self) -> None:
+        """Release files and connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
