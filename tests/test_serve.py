@@ -290,6 +290,19 @@ def test_negotiation_rules():
     assert name("description", None) == "ttl"
 
 
+def test_csv_of_the_endpoint_and_of_kg_query():
+    """One CSV writer, two uses: the endpoint writes SPARQL 1.1 CSV (CRLF, blank nodes as _:label), kg query a
+    table of values (line feeds, a blank node's label alone); both quote as RFC 4180 does."""
+    from kg.store.base import Result
+    from kg.store.query import render
+    from kg.web.protocol import write_solutions
+
+    rows = [[ox.NamedNode("http://x/a"), ox.Literal('say "hi", then\nleave')], [ox.BlankNode("b0"), None]]
+    assert "".join(write_solutions(["s", "o"], iter(rows), "csv")) == \
+        's,o\r\nhttp://x/a,"say ""hi"", then\nleave"\r\n_:b0,\r\n'
+    assert render(Result(["s", "o"], rows), "csv") == 's,o\nhttp://x/a,"say ""hi"", then\nleave"\nb0,\n'
+
+
 def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
     with serving(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, store_path=tmp_path / "store")) as srv:
         q = next(q for q in list_queries() if q.name == "decisions")

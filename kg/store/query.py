@@ -14,6 +14,7 @@ from ..resources import data_dir
 from .base import Result, Store
 from .endpoint import EndpointStore
 from .oxigraph import OxigraphStore, load_memory, run_oxigraph
+from .results import csv_lines
 
 STORE_KINDS = ("memory", "oxigraph")
 
@@ -101,14 +102,8 @@ def render(result: Result, fmt: str) -> str:
     if result.graph is not None:
         return ox.serialize(result.graph, format=ox.RdfFormat.TURTLE).decode("utf-8")
     if fmt == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(result.columns)
-        w.writerows([[cell(t) for t in row] for row in result.rows])
-        return buf.getvalue()
+        # for people and programs: a line feed ends each line, every cell is its value
+        return "".join(csv_lines(result.columns, result.rows, cell, "\n"))
     if fmt == "tsv":
         def esc(s: str) -> str:
             return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

@@ -1,8 +1,6 @@
 """The SPARQL 1.1 Protocol's side of a query: content negotiation and the result formats, written as they come."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -14,7 +12,7 @@ import pyoxigraph as ox
 from ..graphfile import MEDIA_TYPES
 from ..jsonld import jsonld
 from ..namespace import PREFIXES
-from ..store.results import RESULT_MEDIA
+from ..store.results import RESULT_MEDIA, csv_lines
 from ..store.sparql import FORMS, QueryInfo, lexical
 
 UTF8 = "; charset=utf-8"
@@ -248,12 +246,6 @@ def _tsv_value(t) -> str:
     return str(t).replace("\t", "\\t")
 
 
-def _csv_row(values: list[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
-    return buf.getvalue()
-
-
 def write_boolean(value: bool, fmt: str) -> bytes:
     """An ASK answer in SPARQL JSON or XML."""
     if fmt == "json":
@@ -281,9 +273,8 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
                                        for c, t in zip(columns, row) if t is not None) + "</result>\n"
         yield "</results>\n</sparql>\n"
     elif fmt == "csv":
-        yield _csv_row(columns)
-        for row in rows:
-            yield _csv_row([_csv_value(t) for t in row])
+        # SPARQL 1.1 CSV: lines end in CRLF, blank nodes keep their _: label
+        yield from csv_lines(columns, rows, _csv_value, "\r\n")
     elif fmt == "tsv":
         yield "\t".join("?" + c for c in columns) + "\n"
         for row in rows:
