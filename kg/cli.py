@@ -28,7 +28,16 @@ class KgGroup(click.Group):
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="politburo-kg", prog_name="kg")
 def cli():
-    """Knowledge graph of the Stalin–Kaganovich correspondence (1931–1936): build, query, validate, serve, export."""
+    """Knowledge graph of the Stalin–Kaganovich correspondence (1931–1936).
+
+    Builds an RDF graph of the letters, requests, answers and Politburo decisions from the edition's pages, answers
+    SPARQL queries over it, checks it, draws its networks, serves it and exports it. `kg COMMAND --help` gives each
+    command's options and an example.
+
+    \b
+    Example:
+      kg build && kg query answers
+    """
 
 
 @cli.command()
@@ -45,7 +54,19 @@ def cli():
               help="Processes that parse and write  [default: one per core; 1 keeps the build in one process]")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary only: no warnings, no progress bar.")
 def build(sources, out, encoding, authority, report, strict, jobs, quiet):
-    """Parse source pages (files or folders; default seeds/) and write the graph."""
+    """Parse source pages and write the graph.
+
+    Reads the edition's month pages (files, or folders of them; default: the bundled seeds/) and writes graph.ttl,
+    graph.nt, graph.trig, graph.nq and graph.jsonld into --out. The same pages always give byte-identical files.
+    A line it could not interpret is a warning on stderr (file:line: message); --report writes what every line
+    became, --strict fails the build (exit code 7) on any line not understood.
+
+    \b
+    Examples:
+      kg build
+      kg build seeds --out build --report build/coverage.csv
+      kg build seeds --strict --quiet -j 1
+    """
     from .rdf.pipeline import run_build
     from .rdf.progress import progress_bar
 
@@ -89,12 +110,26 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
                    "(?default-graph-uri=…) are kept.")
 @click.option("--endpoint-method", type=click.Choice(["auto", "direct", "form", "get"]), default="auto",
               show_default=True,
-              help="How the query goes to --endpoint: direct: POSTed as the body (application/sparql-query); form: "
-                   "POSTed form-encoded (query=…); get: in the URL. auto sends a trivial query by direct POST first "
+              help="How the query goes to --endpoint: direct: POSTed as the request body, of type "
+                   "application/sparql-query; form: POSTed form-encoded (query=…); get: in the URL. auto sends a trivial query by direct POST first "
                    "and goes on by direct POST if the endpoint answers it, by form POST if the endpoint refuses it "
                    "or leaves it unanswered for 3 s (Virtuoso 7.2 never answers a direct POST).")
 def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_method):
-    """Run a named query (see `kg queries`), a .rq file, or --sparql text."""
+    """Run a named query or SPARQL over the graph.
+
+    QUERY is the name of a query in queries/ (`kg queries` lists them) or a .rq file; --sparql gives the text of a
+    query instead. It runs over the graph file read into memory (the default), over an on-disk Oxigraph store
+    kept in --store-path, or at a SPARQL 1.1 endpoint (--endpoint). A table is for people; csv, tsv and json are
+    for programs.
+
+    \b
+    Examples:
+      kg query answers
+      kg query requests --format csv
+      kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query letters --store-path build/store
+      kg query letters --endpoint http://127.0.0.1:8000/sparql
+    """
     from .errors import QueryError
     from .store.query import query as run_query
     from .store.query import resolve_query
@@ -117,7 +152,15 @@ def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_metho
 
 @cli.command()
 def queries():
-    """List the named queries and what each answers."""
+    """List the named queries and what they answer.
+
+    Each name can be given to `kg query`; the queries are the .rq files in queries/, and their first comment lines
+    are the descriptions shown.
+
+    \b
+    Example:
+      kg queries
+    """
     from .store.query import list_queries
 
     for q in list_queries():
@@ -128,7 +171,17 @@ def queries():
 @click.option("--graph", "graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl",
               show_default=True, help="Graph file to check.")
 def validate(graph):
-    """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
+    """Check the graph against the SHACL shapes.
+
+    Checks the graph file against the shapes in ontology/shapes.ttl (pySHACL) and that every typed literal is valid
+    for its datatype. A violation (what a letter, request, response or decision must have) fails with exit code 6;
+    warnings (what it should have) are listed on stderr and do not fail.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --graph build/graph.nt
+    """
     from .errors import ValidationFailed
     from .rdf.validate import validate as run_validate
 
@@ -150,7 +203,17 @@ def validate(graph):
 @click.option("--view", type=click.Choice(["correspondence", "decisions", "mentions"]), default="correspondence",
               show_default=True, help="The network the page opens with (all three are in the page).")
 def explore(graph, out, view):
-    """Write one offline HTML page to explore who wrote to whom, how requests became decisions, who was named."""
+    """Write an offline HTML page of the networks.
+
+    One page, with everything it needs inside it, to explore who wrote to whom (correspondence), how requests became
+    Politburo decisions (decisions) and who was named with whom (mentions). Open it from disk in any browser; it
+    loads nothing from the network. The same graph always gives a byte-identical page.
+
+    \b
+    Examples:
+      kg explore
+      kg explore --view decisions --out build/decisions.html
+    """
     from .explore.page import explore as run_explore
     from .explore.page import human_size
 
@@ -186,10 +249,22 @@ def explore(graph, out, view):
 @click.option("--per-client", type=click.IntRange(min=1),
               help="Queries one client (address) may run at once  [default: all workers but one]")
 @click.option("--proxy", "proxies", default="127.0.0.1,::1", show_default=True,
-              help="Addresses of proxies in front whose X-Forwarded-For names the client ('' trusts none).")
+              help="Addresses of the proxies in front whose X-Forwarded-For header names the client ('' trusts none).")
 def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, max_body, allow_service, base_url, per_client,
           proxies):
-    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page, dumps and a VoID description."""
+    """Serve the graph over SPARQL, read-only.
+
+    A SPARQL 1.1 Protocol endpoint at /sparql, with a query page at /, the explorer at /explore, the dumps under
+    /data/ and a VoID description at /.well-known/void. It listens on 127.0.0.1 unless --host says otherwise, refuses
+    updates, and refuses SERVICE unless --allow-service; each query runs in a worker process with a time limit.
+    Ctrl-C stops it.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 0 --workers 4 --timeout 30
+      kg query answers --endpoint http://127.0.0.1:8000/sparql
+    """
     from .web.serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
@@ -212,7 +287,17 @@ def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, 
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.option("--url", help="cmif: the address the file will be published at (its idno).")
 def export_graph(graph, fmt, out, url):
-    """Write the graph as Turtle, N-Triples, TriG, N-Quads, JSON-LD or CMIF."""
+    """Write the graph in another syntax or as CMIF.
+
+    Converts a graph file to Turtle, N-Triples, TriG, N-Quads or JSON-LD (kg build writes all five already), or
+    writes its letters as CMIF 1.1 (TEI correspDesc), the format correspSearch harvests. TriG and N-Quads keep a
+    named graph per source page when --graph has them.
+
+    \b
+    Examples:
+      kg export --format cmif --out build/letters.xml
+      kg export --graph build/graph.nq --format jsonld --out build/copy.jsonld
+    """
     from .rdf.export import export
 
     done = export(graph, fmt, out, base_url=url)

@@ -98,7 +98,7 @@ def rdflib_graph(seed_graph):
     return rdflib.Graph().parse(seed_graph, format="turtle")
 
 
-# What the README says rdflib's engine answers differently: letters-per-file fails sorting by unbound variables;
+# What docs/stores.md says rdflib's engine answers differently: letters-per-file fails sorting by unbound variables;
 # response-times-by-form joins a sub-select on a variable both sides BIND as if it were not there.
 RDFLIB_DIFFERS = {"letters-per-file", "response-times-by-form"}
 
@@ -117,11 +117,11 @@ def test_queries_alike_on_rdflib(rdflib_graph, seed_graph, q):
 
 
 @pytest.mark.parametrize("name", sorted(RDFLIB_DIFFERS))
-def test_rdflib_still_differs_where_the_readme_says(rdflib_graph, seed_graph, name):
+def test_rdflib_still_differs_where_the_docs_say(rdflib_graph, seed_graph, name):
     q = next(q for q in list_queries() if q.name == name)
     try:
         theirs = comparable(_rdflib_result(rdflib_graph, q.text), q.text)
-    except Exception:  # noqa: BLE001 - rdflib fails the query: as the README says
+    except Exception:  # noqa: BLE001 - rdflib fails the query: as docs/stores.md says
         return
     assert theirs != comparable(open_store(seed_graph).query(q.text, q.name), q.text)
 

@@ -1,7 +1,7 @@
 """Remote stores for real: the endpoint client's ways of sending a query, its fallback from a direct to a form POST
-and its errors; the queries' date and time arithmetic at month, year and century ends; and the README's routes into
-Oxigraph, Apache Jena TDB2 and Virtuoso, run as written (read out of the README, on free ports, in a temporary
-folder), answering every query in queries/ as `kg query` does."""
+and its errors; the queries' date and time arithmetic at month, year and century ends; and the routes into Oxigraph,
+Apache Jena TDB2 and Virtuoso that docs/stores.md shows, run as written (read out of that page, on free ports, in a
+temporary folder), answering every query in queries/ as `kg query` does."""
 from __future__ import annotations
 
 import csv
@@ -38,7 +38,9 @@ from .rows import comparable, concat_columns
 from .tools import free_port, require
 
 QUERIES = list_queries()
-SECTION = "### Loading the dump into a triple store"
+# The page that shows the routes into the triple stores, and its section that holds them (up to its first "## ").
+STORES = ROOT / "docs" / "stores.md"
+SECTION = "# Loading the dump into a triple store"
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -222,7 +224,7 @@ def test_the_command_offers_the_client_methods_and_says_how_long_auto_waits():
     params = {p.name: p for p in next(c for n, c in cli.commands.items() if n == "query").params}
     assert tuple(params["endpoint_method"].type.choices) == ENDPOINT_METHODS
     assert f"for {PROBE_TIMEOUT:g} s" in params["endpoint_method"].help
-    assert f"unanswered for {PROBE_TIMEOUT:g} s" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"unanswered for {PROBE_TIMEOUT:g} s" in (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("method", ENDPOINT_METHODS)
@@ -333,12 +335,12 @@ def test_hours_alike_in_the_queries_that_compute_them(seed_graph):
     assert pairs and all(by_reply.get(line) == hours for line, hours in pairs)
 
 
-# ------------------------------------------------------------------------------------------ the README's routes
+# ------------------------------------------------------------------------------------ the routes of docs/stores.md
 
 def route_blocks() -> list[tuple[str, str]]:
-    """The fenced blocks of the README's section on triple stores: (language, text), indentation removed."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    """The fenced blocks of the section of docs/stores.md that loads the stores: (language, text), indentation removed."""
+    page = STORES.read_text(encoding="utf-8")
+    section = page.split(SECTION, 1)[1].split("\n## ", 1)[0]
     return [(lang, re.sub(r"(?m)^  ", "", body)) for lang, body in
             re.findall(r"(?m)^  ```(\w+)\n(.*?)^  ```$", section, re.DOTALL)]
 
@@ -346,7 +348,7 @@ def route_blocks() -> list[tuple[str, str]]:
 def route(marker: str, lang: str = "sh") -> str:
     """The one block of the section that holds `marker`."""
     found = [body for lg, body in route_blocks() if lg == lang and marker in body]
-    assert len(found) == 1, f"the README should show one {lang} block with {marker!r}"
+    assert len(found) == 1, f"docs/stores.md should show one {lang} block with {marker!r}"
     return found[0]
 
 
@@ -356,10 +358,10 @@ def commands(block: str) -> list[str]:
 
 
 def ports(text: str, given: dict[str, int]) -> str:
-    """The text with the README's ports replaced: each pattern's group by its port; each must be there."""
+    """The text with the page's ports replaced: each pattern's group by its port; each must be there."""
     for pattern, port in given.items():
         text, n = re.subn(pattern, lambda m, port=port: m.group(0)[: m.start(1) - m.start(0)] + str(port), text)
-        assert n, f"the README's route no longer has {pattern!r}"
+        assert n, f"the route in docs/stores.md no longer has {pattern!r}"
     return text
 
 
@@ -372,7 +374,7 @@ def run(cmd: str, cwd: Path, timeout: float = 300, env: dict | None = None) -> s
 
 
 def kg_line(line: str, cwd: Path) -> tuple[list[str], str]:
-    """A `kg query` line of the README run with the installed kg: (its arguments, its output)."""
+    """A `kg query` line of docs/stores.md run with the installed kg: (its arguments, its output)."""
     args = shlex.split(line)
     assert args[:2] == ["kg", "query"], line
     r = subprocess.run([kg_command(), *args[1:]], check=False, cwd=cwd, capture_output=True, text=True, timeout=120)
@@ -411,7 +413,7 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -
 
 
 class Server:
-    """A server a README line starts, in the foreground as the README runs it, stopped by its own process id."""
+    """A server a line of docs/stores.md starts, in the foreground as the page runs it, stopped by its own process id."""
 
     def __init__(self, line: str, cwd: Path, name: str):
         self.log = cwd / f"{name}.log"
@@ -434,7 +436,7 @@ def local(seed_graph: Path, q) -> Result:
 
 
 def same_output(args: list[str], out: str, cwd: Path, seed_graph: Path) -> bool:
-    """Whether the README's `kg query` line printed what `kg query` prints on the graph file, lists taken as sets
+    """Whether the page's `kg query` line printed what `kg query` prints on the graph file, lists taken as sets
     (engines join GROUP_CONCAT lists in different orders); its CSV is compared too, for every cell in full."""
     name = args[2]
     mine = subprocess.run([kg_command(), "query", name, "--graph", str(seed_graph)], check=False,
@@ -463,7 +465,7 @@ def test_the_section_shows_each_route():
 
 @pytest.fixture(scope="module")
 def oxigraph_route(workdir):
-    """The README's Oxigraph route: load, serve read-only, and the `kg query` line (its arguments, its output)."""
+    """The Oxigraph route of docs/stores.md: load, serve read-only, and the `kg query` line (its arguments, its output)."""
     exe = require("oxigraph", "the PyPI package oxigraph (pip install -e '.[test]')")
     port = free_port()
     load, serve, ask = commands(ports(route("oxigraph load"), {r"127\.0\.0\.1:(7878)": port}))
@@ -507,7 +509,7 @@ JAVA_ENV = {**os.environ, "JAVA_TOOL_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+Use
 
 @pytest.fixture(scope="module")
 def jena_route(workdir):
-    """The README's Jena route up to the load; gives the query line and a function running a query file by it."""
+    """The Jena route of docs/stores.md up to the load; gives the query line and a function running a query file by it."""
     require("java", "Debian default-jre-headless")
     require("unzip", "Debian unzip")
     if not Path("/usr/share/java/jena-tdb2.jar").is_file():
@@ -545,7 +547,7 @@ def test_every_query_alike_on_jena(jena_route, seed_graph, q):
 
 @pytest.fixture(scope="module")
 def virtuoso_route(workdir):
-    """The README's Virtuoso route: its virtuoso.ini on free ports, the server, the isql load, the `kg query` line."""
+    """The Virtuoso route of docs/stores.md: its virtuoso.ini on free ports, the server, the isql load, the `kg query` line."""
     require("virtuoso-t", "Debian virtuoso-opensource")
     require("isql-vt", "Debian virtuoso-opensource")
     sql, http = free_port(), free_port()
@@ -567,7 +569,7 @@ def virtuoso_route(workdir):
 
 
 def virtuoso(args: list[str], **kw) -> EndpointStore:
-    """The endpoint client on the URL and method of the README's `kg query` line for Virtuoso."""
+    """The endpoint client on the URL and method of the `kg query` line for Virtuoso in docs/stores.md."""
     return EndpointStore(option(args, "--endpoint"), method=option(args, "--endpoint-method", "auto"), **kw)
 
 
@@ -644,7 +646,7 @@ def test_dates_and_times_alike_on_virtuoso(virtuoso_route, edge_graphs, workdir)
 
 
 def test_dates_and_times_alike_on_jena(jena_route, edge_graphs, workdir):
-    """The same arithmetic on Jena: each graph loaded into a database of its own as the README loads the dump."""
+    """The same arithmetic on Jena: each graph loaded into a database of its own as docs/stores.md loads the dump."""
     ask, _ = jena_route
     *setup, _ = commands(route("tdb2.tdbloader"))
     prelude = "\n".join(c for c in setup if re.match(r"^[A-Z_]+=", c))
