@@ -1,9 +1,9 @@
 """A graph file: its RDF syntax (from the extension), reading it into quads, and writing quads in each syntax."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import combinations
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx

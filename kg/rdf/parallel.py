@@ -144,10 +144,10 @@ def _serve(conn) -> None:
         fn, args = message
         try:
             conn.send(("done", fn(state, report, *args)))
-        except BaseException as e:  # noqa: BLE001 - every failure goes back to the caller, which raises it
+        except BaseException as e:
             try:
                 conn.send(("error", e))
-            except Exception:  # noqa: BLE001 - an exception that cannot be pickled travels as text
+            except Exception:
                 conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
     conn.close()
     # Nothing is left to flush: skip freeing a large heap object by object on the way out.

@@ -5,8 +5,8 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build import PARSE_SHARE, Build, counts, unknown_names
 from ..errors import SourceError
+from .build import PARSE_SHARE, Build, counts, unknown_names
 
 PAGE_SUFFIXES = (".txt",)
 

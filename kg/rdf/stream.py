@@ -14,21 +14,21 @@ import pickle
 import shutil
 import tempfile
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from . import build as B
 from ..authority import Authority
 from ..errors import KgError
 from ..jsonld import document_head, document_tail, item_separator, jsonld_items
 from ..namespace import PREFIXES
-from .parallel import gather, start_workers
 from ..parse import link_replies
 from ..records import Page, Warning_
+from . import build as B
+from .parallel import gather, start_workers
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
 SAMPLE = 1000  # one line in this many indexes the runs of the union, to cut it into ranges

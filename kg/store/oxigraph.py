@@ -181,7 +181,7 @@ class OxigraphStore(Store):
         self.loaded = loaded or Loaded(None)
 
     @classmethod
-    def memory(cls, graph: Path, exactly: bool = False) -> "OxigraphStore":
+    def memory(cls, graph: Path, exactly: bool = False) -> OxigraphStore:
         """The graph in memory with its named graphs (`fill`); exactly=True loads the one file, nothing beside it."""
         if exactly:
             store = ox.Store()
@@ -192,7 +192,7 @@ class OxigraphStore(Store):
 
     @classmethod
     def on_disk(cls, graph: Path, path: Path, read_only: bool = False, sha256: str | None = None,
-                companion_sha256: str | None = None) -> "OxigraphStore":
+                companion_sha256: str | None = None) -> OxigraphStore:
         """The store in folder `path`, loaded from `graph` (whose sha256 may be given) unless it already holds it.
 
         The build's quads file beside a file of triples (`companion`) is part of what the store holds: a change

@@ -122,7 +122,7 @@ def table(result: Result, width: int = 40) -> str:
     from ..namespace import ID
 
     keep = [i for i, c in enumerate(result.columns)
-            if not all(isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID)) or row[i] is None
+            if not all((isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID))) or row[i] is None
                        for row in result.rows)
             or all(row[i] is None for row in result.rows)]
     if not keep:  # nothing but node IRIs: they are the answer, shown shortened

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import QueryError
 

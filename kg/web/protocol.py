@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -251,7 +251,7 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-            f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode("utf-8")
+            f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode()
 
 
 def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[str]:

@@ -74,8 +74,8 @@ class Site:
 
 def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
     """graph.<ext> for every dump format (the build's own files beside the graph when there) and cmif.xml."""
-    from ..rdf.cmif import cmif
     from ..graphfile import read_quads, write
+    from ..rdf.cmif import cmif
 
     quads = read_quads(graph)
     siblings = {fmt: graph.with_suffix("." + fmt) for fmt in DUMP_FORMATS} if graph.stem == "graph" else {}
@@ -90,8 +90,8 @@ def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
 
 def prepare(settings: Settings) -> Site:
     """Open the graph, describe it, write the dumps and start the query workers."""
-    from .sandbox import available
     from ..store.oxigraph import OxigraphStore
+    from .sandbox import available
     from .void import PREFIXES, SD_PREFIXES, describe, named_graphs, service_description
 
     graph = Path(settings.graph)

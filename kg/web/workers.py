@@ -98,9 +98,9 @@ def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> No
     """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers."""
     import pyoxigraph as ox
 
-    from .protocol import NotRepresentable, negotiate, offered, write_boolean, write_graph, write_solutions
-    from ..store.sparql import read_query
     from ..store.oxigraph import evaluate
+    from ..store.sparql import read_query
+    from .protocol import NotRepresentable, negotiate, offered, write_boolean, write_graph, write_solutions
 
     try:
         info = read_query(job.sparql, "query", parse=True)
@@ -328,7 +328,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> "QueryPool":
+    def start(self) -> QueryPool:
         """Start every worker and wait until each has opened the graph."""
         workers = [self._spawn() for _ in range(self.size)]
         try:
