@@ -78,7 +78,7 @@ Graphs = dict[str, list[Triple]]  # graph IRI (as N-Quads writes it) → its sor
 
 @dataclass
 class Build:
-    """The result of a build: the named graphs (sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
+    """A build: the named graphs (sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
 
     graphs: Graphs | None  # None when the build was written to disk in chunks
     pages: list[Page]
@@ -204,7 +204,8 @@ def part(kind: str, owner: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
 
 
 @lru_cache(maxsize=4096)
-def unit_iris(archive: str | None, fond: str, opis: str | None, delo: str | None) -> tuple[tuple[ox.NamedNode, str, str, str], ...]:
+def unit_iris(archive: str | None, fond: str, opis: str | None,
+              delo: str | None) -> tuple[tuple[ox.NamedNode, str, str, str], ...]:
     """The archival hierarchy a reference points into: archive → fond → opis → delo."""
     arch = slug(archive or "unknown-archive")
     out = []
@@ -250,7 +251,7 @@ def graph_order(pages: list[Page]) -> list[Page]:
 
 
 def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, int]:
-    """Turn parsed pages into sorted, distinct triples per named graph as N-Quads terms; also the number of PB decisions."""
+    """Parsed pages as sorted, distinct triples per named graph (N-Quads terms), and the number of PB decisions."""
     em = Emitter(auth)
     the_plan = plan(pages)
     emit_pages(em, graph_order(pages), the_plan)
@@ -532,7 +533,7 @@ def _decisions(em: Emitter, first_mentions: dict[str, tuple[str, int]]) -> None:
         em.add(dn, DCTERMS.date, date_lit(d.date))
         em.add(dn, PBO.wording, d.wording)
         em.add(dn, DCTERMS.creator, _politburo(em))
-        for k, dref in enumerate([d.ref] + d.more_refs if d.ref else [], 1):
+        for k, dref in enumerate([d.ref, *d.more_refs] if d.ref else [], 1):
             r = part("ref", dn, "decision" if k == 1 else f"decision-{k}")
             _ref(em, r, dref, src, k)
             em.add(dn, PROV.hadPrimarySource, r)
@@ -611,7 +612,8 @@ def emit_vocabulary(em: Emitter) -> None:
     schemes = {N(PBO.FormScheme), N(PBO.OutcomeScheme)}
     concepts = {q.subject for q in store.quads_for_pattern(None, N(SKOS.inScheme), None, None) if q.object in schemes}
     for q in store.quads_for_pattern(None, None, None, None):
-        if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation), N(SKOS.inScheme)):
+        if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation),
+                                                      N(SKOS.inScheme)):
             em.add_quad(q, VOCAB_GRAPH)
 
 
@@ -685,7 +687,8 @@ def build(paths: list[Path], authority: Path | None = None, encoding: str | None
     pages, warnings = parse_pages(paths, auth, encoding, keep_text, lambda done, stage: step(PARSE_SHARE * done, stage))
     graphs, decisions = emit(pages, auth)
     step(1.0, "graph")
-    return Build(graphs, pages, warnings, unknown_names(pages), counts(pages, len(set().union(*graphs.values())), decisions))
+    triples = len(set().union(*graphs.values()))
+    return Build(graphs, pages, warnings, unknown_names(pages), counts(pages, triples, decisions))
 
 
 def counts(pages: list[Page], triples: int, decisions: int) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The letters as CMIF (TEI correspDesc, Correspondence Metadata Interchange Format 1.1), as correspSearch reads them."""
+"""The letters as CMIF (TEI correspDesc, Correspondence Metadata Interchange Format 1.1) for correspSearch."""
 from __future__ import annotations
 
 import os

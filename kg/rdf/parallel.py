@@ -1,6 +1,7 @@
 """Work spread over the machine's cores: forked workers that inherit the parent's state instead of pickling it."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 
@@ -78,10 +79,8 @@ class Worker:
     def close(self, now: bool = False) -> None:
         """Let the worker finish (or, `now`, stop it at once) and reap it."""
         if self._proc.is_alive() and not now:
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.send(None)
-            except OSError:
-                pass
             self._proc.join(timeout=5)
         if self._proc.is_alive():
             self._proc.terminate()

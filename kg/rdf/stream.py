@@ -95,7 +95,7 @@ class ShardedBuild:
         when the build keeps the text (for the coverage report).
         """
         step = progress or (lambda done, stage: None)
-        for w, share in zip(self.workers, self.shards):
+        for w, share in zip(self.workers, self.shards, strict=True):
             w.call(_shard_parse, share, self.names, self.encoding, self.keep_text)
         by_path: dict[Path, Page] = {}
 
@@ -139,7 +139,7 @@ class ShardedBuild:
         the_plan = B.plan(self.pages)
         parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=out))
         try:
-            for k, (w, links) in enumerate(zip(self.workers, self._links)):
+            for k, (w, links) in enumerate(zip(self.workers, self._links, strict=True)):
                 w.call(_shard_write, links, the_plan, parts, k)
             total = max(1, -(-len(self.paths) // PAGES_PER_CHUNK))
             written = [0]
@@ -168,7 +168,7 @@ def _shares(ordered: list[Path], names: dict[Path, str], n: int) -> list[list[Pa
     total = sum(sizes) or 1
     shares: list[list[Path]] = [[] for _ in range(n)]
     acc, k, last = 0, 0, None
-    for p, size in zip(ordered, sizes):
+    for p, size in zip(ordered, sizes, strict=True):
         graph = str(B.source_iri(names[p]))
         if k < n - 1 and acc * n >= total * (k + 1) and graph != last:
             k += 1
@@ -192,7 +192,7 @@ def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str],
     # one page at a time here, one chunk at a time when writing, however many pages its share has.
     # The file is unlinked at once, so it goes with the worker however the build ends.
     try:
-        spill = tempfile.TemporaryFile(prefix="kg-pages-")
+        spill = tempfile.TemporaryFile(prefix="kg-pages-")  # noqa: SIM115 (read back later, closed by _spilled)
     except OSError as e:
         raise _spill_error(e) from None
     for path in paths:

@@ -34,7 +34,7 @@ class Store(ABC):
         """Distinct triples in the union of all graphs."""
         return int(self.query(COUNT_TRIPLES, "triple count").rows[0][0].value)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (most stores hold nothing to release)
         """Release files and connections."""
 
     def __enter__(self):

@@ -46,7 +46,8 @@ class EndpointStore(Store):
         method = self.resolve_method()
         body, ctype = self._send(_request(self.url, sparql, method), self.timeout, source, method)
         result = _parse_response(body, ctype.split(";")[0].strip().lower(), self.url)
-        if lexical(sparql).form == "ask" and result.boolean is None and result.graph is None and len(result.columns) == 1:
+        one_column = result.boolean is None and result.graph is None and len(result.columns) == 1
+        if lexical(sparql).form == "ask" and one_column:
             # Virtuoso 7.2 answers ASK with a one-column table: a row for true, none for false
             result = Result([], [], boolean=bool(result.rows) and _truthy(result.rows[0][0]))
         return result

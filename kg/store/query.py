@@ -110,8 +110,9 @@ def render(result: Result, fmt: str) -> str:
         lines = ["\t".join(result.columns)] + ["\t".join(esc(cell(t)) for t in row) for row in result.rows]
         return "\n".join(lines) + "\n"
     if fmt == "json":
-        return json.dumps([{c: cell(t) for c, t in zip(result.columns, row) if t is not None} for row in result.rows],
-                          ensure_ascii=False, indent=1) + "\n"
+        records = [{c: cell(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
+                   for row in result.rows]
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     return table(result)
 
 
@@ -132,10 +133,11 @@ def table(result: Result, width: int = 40) -> str:
     cells = [[textwrap.wrap(_short(cell(row[i])), width) or [""] for i in keep] for row in result.rows]
     widths = [max([len(c)] + [len(x) for row in cells for x in row[i]]) for i, c in enumerate(cols)]
     sep = "-+-".join("-" * w for w in widths)
-    out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths)), sep]
+    out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)), sep]
     for row in cells:
         for k in range(max(len(x) for x in row)):
-            out.append(" | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths)).rstrip())
+            line = " | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths, strict=True))
+            out.append(line.rstrip())
     note = f"; IRI columns {', '.join(hidden)} in --format csv or json" if hidden else ""
     out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"

@@ -260,7 +260,7 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
         yield '{"head": {"vars": ' + json.dumps(columns, ensure_ascii=False) + '}, "results": {"bindings": ['
         sep = ""
         for row in rows:
-            yield sep + json.dumps({c: _json_term(t) for c, t in zip(columns, row) if t is not None},
+            yield sep + json.dumps({c: _json_term(t) for c, t in zip(columns, row, strict=True) if t is not None},
                                    ensure_ascii=False)
             sep = ", "
         yield "]}}"
@@ -270,7 +270,7 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
                + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>\n<results>\n")
         for row in rows:
             yield "<result>" + "".join(f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
-                                       for c, t in zip(columns, row) if t is not None) + "</result>\n"
+                                       for c, t in zip(columns, row, strict=True) if t is not None) + "</result>\n"
         yield "</results>\n</sparql>\n"
     elif fmt == "csv":
         # SPARQL 1.1 CSV: lines end in CRLF, blank nodes keep their _: label

@@ -65,7 +65,7 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int |
     add(ds, DCTERMS.license, _n(LICENCE))
     add(ds, VOID + "triples", _int(store.triple_count() if triples is None else triples))
     stats = store.query(_STATS, "void").rows[0]
-    for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
+    for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats, strict=True):
         add(ds, VOID + prop, _int(int(term.value)))
     classes = store.query(_CLASSES, "void").rows
     short = compactor({**GRAPH_PREFIXES, "owl": str(OWL)})
