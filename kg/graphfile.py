@@ -59,6 +59,13 @@ def triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
+def to_bytes(data, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """pyoxigraph's serialization of triples or quads, as bytes (it returns None only when given a file)."""
+    out = ox.serialize(data, format=rdf_format, prefixes=prefixes)
+    assert out is not None
+    return out
+
+
 def serialize(quads: list[ox.Quad], fmt: str) -> bytes:
     """One serialization, byte-identical for the same quads; quad formats keep the named graphs, triple formats
     their union."""
@@ -67,7 +74,7 @@ def serialize(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt == "jsonld":
         return jsonld(data)
     prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-    return ox.serialize(data, format=rdf_format, prefixes=prefixes)
+    return to_bytes(data, rdf_format, prefixes)
 
 
 def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "jsonld")) -> list[Path]:

@@ -62,7 +62,9 @@ def compact_jsonld(expanded: list, ctx: dict) -> dict:
 
 def jsonld(data: list[ox.Quad] | list[ox.Triple]) -> bytes:
     """JSON-LD under the published context, named graphs kept."""
-    expanded = json.loads(ox.serialize(data, format=ox.RdfFormat.JSON_LD))
+    serialized = ox.serialize(data, format=ox.RdfFormat.JSON_LD)
+    assert serialized is not None  # written to no file, it is returned
+    expanded = json.loads(serialized)
     doc = compact_jsonld(expanded, context())
     return "".join(_document(doc["@graph"], doc["@context"])).encode("utf-8")
 

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..authority import Authority
 from ..errors import KgError
+from ..graphfile import to_bytes
 from ..jsonld import document_head, document_tail, item_separator, jsonld_items
 from ..namespace import PREFIXES
 from ..parse import link_replies
@@ -291,8 +292,8 @@ def _shard_union(state: dict, report, ranges: list[int], bounds: list[bytes], ru
         count += len(unique)
         del unique
         (parts / f"nt-{k}").write_bytes(text)
-        body = _body(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                                  prefixes=PREFIXES)) if text else b""
+        body = _body(to_bytes(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE,
+                              prefixes=PREFIXES)) if text else b""
         (parts / f"ttl-{k}").write_bytes(body)
         report(1)
     return count
@@ -313,8 +314,8 @@ def _chunks(pages: Iterable[Page]) -> Iterator[list[Page]]:
 def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:
     nq = B.nquads(graphs)
     (parts / f"{name}.nq").write_bytes(nq)
-    (parts / f"{name}.trig").write_bytes(_body(ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
-                                                           format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+    (parts / f"{name}.trig").write_bytes(_body(to_bytes(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
+                                                        ox.RdfFormat.TRIG, prefixes=PREFIXES)))
     items = jsonld_items(graphs)
     (parts / f"{name}.jsonld").write_bytes(items.encode("utf-8"))
 
@@ -335,7 +336,7 @@ def _body(serialized: bytes) -> bytes:
 def _header() -> bytes:
     """The @prefix lines pyoxigraph writes at the head of every Turtle and TriG file."""
     one = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
-    text = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    text = to_bytes([one], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return text[:len(text) - len(_body(text))]
 
 

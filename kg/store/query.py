@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError
+from ..graphfile import to_bytes
 from ..resources import data_dir
 from .base import Result, Store
 from .endpoint import EndpointStore
@@ -100,7 +101,7 @@ def render(result: Result, fmt: str) -> str:
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
     if result.graph is not None:
-        return ox.serialize(result.graph, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return to_bytes(result.graph, ox.RdfFormat.TURTLE).decode("utf-8")
     if fmt == "csv":
         # for people and programs: a line feed ends each line, every cell is its value
         return "".join(csv_lines(result.columns, result.rows, cell, "\n"))

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..graphfile import MEDIA_TYPES
+from ..graphfile import MEDIA_TYPES, to_bytes
 from ..jsonld import jsonld
 from ..namespace import PREFIXES
 from ..store.results import RESULT_MEDIA, csv_lines
@@ -298,9 +298,9 @@ def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
             for term in (t.subject, t.predicate, t.object):
                 if not isinstance(term, ox.BlankNode):
                     _check_xml(term.value)
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
+        return to_bytes(triples, ox.RdfFormat.RDF_XML)
     rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
-    return ox.serialize(triples, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
+    return to_bytes(triples, rdf, prefixes=PREFIXES if fmt == "ttl" else None)
 
 
 def capped(items: Iterable, limit: int, on_cut: Callable[[], None]) -> Iterator:

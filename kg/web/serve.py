@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KgError, ServeError
+from ..graphfile import to_bytes
 from ..store.oxigraph import Dataset
 from .workers import UPDATE_REFUSED, Answer, Job, Limits, QueryPool, StoreSpec, text_answer
 
@@ -142,9 +143,9 @@ def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
 
     from ..jsonld import jsonld
 
-    return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
-            "nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-            "rdfxml": ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes),
+    return {"ttl": to_bytes(triples, ox.RdfFormat.TURTLE, prefixes=prefixes),
+            "nt": to_bytes(triples, ox.RdfFormat.N_TRIPLES),
+            "rdfxml": to_bytes(triples, ox.RdfFormat.RDF_XML, prefixes=prefixes),
             "jsonld": jsonld(triples)}
 
 
