@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from ..errors import GraphError
 from ..namespace import BASE
+from ..store.base import value
 from ..store.query import load_store, run
 
 ID_BASE = BASE + "id/"
@@ -124,10 +126,10 @@ def properties(store: ox.Store, kind: str) -> dict[str, dict[str, list[str]]]:
     res = run(store, _PROPERTIES.format(cls=cls, pairs=pairs), f"explorer: {kind}")
     out: dict[str, dict[str, set[str]]] = {}
     for s, key, v, label, notation, file in res.rows:
-        if not isinstance(s, ox.NamedNode):
+        if not isinstance(s, ox.NamedNode) or not isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             continue
         node = out.setdefault(short(s.value), {})
-        node.setdefault(key.value, set()).add(_read(v, label, notation, file, keys[key.value][1]))
+        node.setdefault(value(key), set()).add(_read(v, label, notation, file, keys[value(key)][1]))
     return {n: {k: sorted(v) for k, v in props.items()} for n, props in sorted(out.items())}
 
 
@@ -204,9 +206,10 @@ def read_corpus(store: ox.Store) -> Corpus:
     # in the order of the edition: by date, then page and line; undated letters last
     letters.sort(key=lambda x: (x["date"] or "9999", x["page"] or "", x["line"] or 0, x["id"]))
     letter_index = {x["id"]: i for i, x in enumerate(letters)}
-    requests = {rid: {"id": rid, "text": _one(r, "text") or "", "line": _int(_one(r, "line")),
-                      "ledTo": r.get("ledTo", []), "letter": None, "responses": []}
-                for rid, r in P["requests"].items()}
+    requests: dict[str, dict[str, Any]] = {
+        rid: {"id": rid, "text": _one(r, "text") or "", "line": _int(_one(r, "line")), "ledTo": r.get("ledTo", []),
+              "letter": None, "responses": []}
+        for rid, r in P["requests"].items()}
     for x in letters:
         for rid in x["requests"]:
             if rid in requests:
@@ -233,7 +236,7 @@ def _person(pid: str, p: dict) -> dict:
 
 
 def _letter(lid: str, L: dict, transmissions: dict, persons: dict, notes: dict, citations) -> dict:
-    sent = None
+    sent: dict[str, Any] | None = None
     for tid in L.get("transmission", []):
         t = transmissions.get(tid, {})
         when = _one(t, "start") or _one(t, "date")
@@ -283,7 +286,7 @@ def _response_hours(store: ox.Store) -> dict[str, float]:
     for row in res.rows:
         response, hours = row[col["response"]], row[col["hours"]]
         if response is not None and hours is not None:
-            out[short(response.value)] = float(hours.value)
+            out[short(value(response))] = float(value(hours))
     return out
 
 

@@ -13,7 +13,7 @@ from .. import namespace as _ns
 from ..authority import Authority, load_authority
 from ..namespace import ID
 from ..parse import link_replies, parse_file, slug
-from ..records import ArchiveRef, Letter, Page, Warning_
+from ..records import ArchiveRef, Letter, Page, Response, Warning_
 
 
 class _Cached:
@@ -379,7 +379,7 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
         em.add(node, PBO.citedNumber, no)
     request = _request(em, L, node, src) if L.is_request else None
     if request is not None and L.response:
-        _response(em, L, request, src, notes, iris)
+        _response(em, L, L.response, request, src, notes, iris)
     _letter_decisions(em, L, node, src, request, notes)
     _noted(em, L, node, src, notes)
     for m in L.mentions:
@@ -488,7 +488,7 @@ def _letter_decisions(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedN
         # One decision noted by several letters is one node; its first mention gives its wording.
         em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.line)))
         em.add(node, PBO.recordsDecision, dn)
-        if request is not None and L.date and d.date >= L.date[:10]:
+        if request is not None and L.date and d.date is not None and d.date >= L.date[:10]:
             em.add(request, PBO.ledTo, dn)
 
 
@@ -548,8 +548,8 @@ def _politburo(em: Emitter) -> ox.NamedNode:
     return em.entity(e.key if e else "org/politburo", "organisation", "Politburo")
 
 
-def _response(em: Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode, notes: dict, iris: dict) -> None:
-    R = L.response
+def _response(em: Emitter, L: Letter, R: Response, request: ox.NamedNode, src: ox.NamedNode, notes: dict,
+              iris: dict) -> None:
     node = part("response", request)
     em.add(node, RDF.type, N(PBO.Response))
     em.add(node, RDFS.label, f"Response to {L.heading}")

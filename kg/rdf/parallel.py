@@ -93,12 +93,13 @@ class LocalWorker:
 
     def __init__(self):
         self._state: dict = {}
-        self._pending = None
+        self._pending: tuple | None = None
 
     def call(self, fn, *args) -> None:
         self._pending = (fn, args)
 
     def result(self, on_progress=None):
+        assert self._pending is not None, "result() asked before call()"
         fn, args = self._pending
         self._pending = None
         return fn(self._state, on_progress or (lambda value: None), *args)

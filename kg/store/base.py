@@ -32,7 +32,7 @@ class Store(ABC):
 
     def triple_count(self) -> int:
         """Distinct triples in the union of all graphs."""
-        return int(self.query(COUNT_TRIPLES, "triple count").rows[0][0].value)
+        return int(value(self.query(COUNT_TRIPLES, "triple count").rows[0][0]))
 
     def close(self) -> None:  # noqa: B027 (most stores hold nothing to release)
         """Release files and connections."""
@@ -42,3 +42,10 @@ class Store(ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def value(term: Term | None) -> str:
+    """The lexical value of a term a row holds: an IRI, a blank node's label or a literal's text."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term.value
+    raise TypeError(f"no single value in {term!r}")

@@ -133,6 +133,13 @@ def _canonical(term: Term | None) -> Term | None:
     return term
 
 
+def _canonical_object(term: Term) -> Term:
+    """A triple's object, canonical as `_canonical` makes it."""
+    out = _canonical(term)
+    assert out is not None
+    return out
+
+
 # text/plain is how older endpoints label N-Triples.
 # CSV results lose term types (pyoxigraph refuses to read them back); the client asks for JSON anyway.
 _READABLE_RESULTS = {media for media, fmt in RESULT_MEDIA.items() if fmt != "csv"}
@@ -144,7 +151,7 @@ def _parse_response(body: bytes, ctype: str, url: str) -> Result:
     try:
         if ctype in _GRAPH_MEDIA:
             return Result(["subject", "predicate", "object"], [],
-                          graph=[ox.Triple(q.subject, q.predicate, _canonical(q.object))
+                          graph=[ox.Triple(q.subject, q.predicate, _canonical_object(q.object))
                                  for q in ox.parse(body, format=_GRAPH_MEDIA[ctype])])
         if ctype in _READABLE_RESULTS:
             res = ox.parse_query_results(body, format=RESULT_FORMATS[RESULT_MEDIA[ctype]])

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError
 from ..graphfile import graph_format, reading
-from .base import Result, Store
+from .base import Result, Store, value
 from .sparql import QueryInfo, deep_call, read_query
 
 # Where the build's named graphs are found beside a file of triples, fastest to read first.
@@ -97,7 +97,9 @@ def _compare(store: ox.Store, graph: Path) -> tuple[int, bool]:
 
 
 def _count(store: ox.Store, sparql: str, union: bool = False) -> int:
-    return int(next(iter(store.query(sparql, use_default_graph_as_union=union)))["n"].value)
+    solutions = store.query(sparql, use_default_graph_as_union=union)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return int(value(next(iter(solutions))["n"]))
 
 
 def load_memory(graph: Path) -> ox.Store:
@@ -173,7 +175,7 @@ class OxigraphStore(Store):
 
     def __init__(self, store: ox.Store, kind: str = "memory", path: Path | None = None, sha256: str | None = None,
                  loaded: Loaded | None = None):
-        self.store = store
+        self._store: ox.Store | None = store
         self.kind = kind
         self.path = path
         self.sha256 = sha256  # of the graph file an on-disk store holds
@@ -202,7 +204,7 @@ class OxigraphStore(Store):
         fmt = graph_format(graph)
         sha256 = sha256 or _sha256(graph)
         other = companion(graph)
-        stamp = {"graph": str(graph.resolve()), "sha256": sha256, "format": fmt.name}
+        stamp: dict[str, object] = {"graph": str(graph.resolve()), "sha256": sha256, "format": fmt.name}
         if other is not None:
             companion_sha256 = companion_sha256 or _sha256(other)
             stamp["companion"] = {"file": str(other.resolve()), "sha256": companion_sha256}
@@ -236,9 +238,16 @@ class OxigraphStore(Store):
     def query(self, sparql: str, source: str = "query") -> Result:
         return run_oxigraph(self.store, sparql, source)
 
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store, while open."""
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
     def close(self) -> None:
         # Dropping the last reference releases the on-disk lock.
-        self.store = None
+        self._store = None
 
 
 def _loaded(held: dict | None) -> Loaded:

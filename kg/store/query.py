@@ -31,7 +31,7 @@ class NamedQuery:
     @property
     def description(self) -> str:
         """The first paragraph of the comment header."""
-        lines = []
+        lines: list[str] = []
         for line in self.text.splitlines():
             text = line.lstrip("#").strip()
             if not line.startswith("#") or (not text and lines) or text.lower().startswith("columns"):
@@ -81,6 +81,8 @@ def open_store(graph: Path | None = None, kind: str = "memory", path: Path | Non
     """The store a command runs on: a remote endpoint if given, else the graph file in the kind of store asked."""
     if endpoint:
         return EndpointStore(endpoint, method=endpoint_method)
+    if graph is None:
+        raise StoreError("no graph file given", hint="give --graph FILE, or --endpoint URL")
     if kind == "memory":
         return OxigraphStore.memory(graph)
     if kind == "oxigraph":
@@ -123,10 +125,11 @@ def table(result: Result, width: int = 40) -> str:
         return "(no rows)\n"
     from ..namespace import ID
 
+    def node(t) -> bool:  # an IRI of the graph's own nodes, or nothing
+        return t is None or (isinstance(t, ox.NamedNode) and t.value.startswith(str(ID)))
+
     keep = [i for i, c in enumerate(result.columns)
-            if not all((isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID))) or row[i] is None
-                       for row in result.rows)
-            or all(row[i] is None for row in result.rows)]
+            if not all(node(row[i]) for row in result.rows) or all(row[i] is None for row in result.rows)]
     if not keep:  # nothing but node IRIs: they are the answer, shown shortened
         keep = list(range(len(result.columns)))
     hidden = [c for i, c in enumerate(result.columns) if i not in keep]

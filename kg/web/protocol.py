@@ -222,7 +222,8 @@ def _xml_term(t) -> str:
                 f"<object>{_xml_term(t.object)}</object></triple>")
     value = escape(_check_xml(t.value), {"\r": "&#13;"})
     if t.language:
-        direction = f" its:dir={quoteattr(_direction(t))}" if _direction(t) else ""
+        way = _direction(t)
+        direction = f" its:dir={quoteattr(way)}" if way else ""
         return f"<literal xml:lang={quoteattr(t.language)}{direction}>{value}</literal>"
     if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         return f"<literal datatype={quoteattr(t.datatype.value)}>{value}</literal>"
@@ -292,11 +293,11 @@ def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
         return jsonld(triples)
     if fmt == "rdfxml":
         for t in triples:
-            if not _XML_LOCAL.search(t.predicate.value):
+            if isinstance(t.predicate, ox.NamedNode) and not _XML_LOCAL.search(t.predicate.value):
                 raise NotRepresentable(f"the predicate <{t.predicate.value}> ends in no XML name, so RDF/XML cannot "
                                        "write it; ask for text/turtle or application/n-triples")
             for term in (t.subject, t.predicate, t.object):
-                if not isinstance(term, ox.BlankNode):
+                if isinstance(term, (ox.NamedNode, ox.Literal)):
                     _check_xml(term.value)
         return to_bytes(triples, ox.RdfFormat.RDF_XML)
     rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]

@@ -13,6 +13,7 @@ import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import KgError, ServeError
 from ..graphfile import to_bytes
@@ -223,7 +224,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
         return e.answer
     if "update" in fields:
         return text_answer(403, UPDATE_REFUSED)
-    fmt_hint = (fields.get("format") or [None])[0]
+    fmt_hint = fields["format"][0] if fields.get("format") else None
     if method in ("GET", "HEAD") and "query" not in fields and set(fields) <= {"format"}:
         fmt = negotiate("description", accept, fmt_hint)
         if fmt is None:
@@ -452,7 +453,7 @@ class Server:
 
     site: Site
     sock: socket.socket
-    _uvicorn: object = None
+    _uvicorn: Any = None  # the uvicorn server while it runs
 
     @property
     def url(self) -> str:
