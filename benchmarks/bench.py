@@ -143,8 +143,8 @@ def measure_queries(out: Path, runs: int, with_rdflib: bool, timeout: float | No
     """Median seconds per query on pyoxigraph and (if asked) rdflib; an error message where a store fails."""
     import pyoxigraph as ox
 
-    from kg.query import resolve_query
-    from kg.store import load_memory
+    from kg.store.oxigraph import load_memory
+    from kg.store.query import resolve_query
 
     texts = {FLOOR_LABEL: FLOOR} | {name: resolve_query(name).text for name in names}
     # Loaded as `kg query --graph build/graph.nt` loads it, queried over the union of the named graphs.
@@ -183,8 +183,8 @@ def baseline_child(src: Path, out: Path) -> None:
     import pyoxigraph as ox
     import rdflib
 
-    from kg.build import build
-    from kg.pipeline import collect_sources
+    from kg.rdf.build import build
+    from kg.rdf.pipeline import collect_sources
 
     result = build(collect_sources([src]))
     g = rdflib.Graph()

@@ -105,7 +105,7 @@ def main() -> None:
     if a.url and urllib.parse.urlsplit(a.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("load only a server on this machine (127.0.0.1)")
     sys.path.insert(0, str(ROOT))
-    from kg.query import resolve_query
+    from kg.store.query import resolve_query
 
     bodies = [urllib.parse.urlencode({"query": resolve_query(name).text}).encode() for name in CONTRACT]
     proc = None

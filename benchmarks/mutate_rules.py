@@ -51,7 +51,7 @@ def _without(value: object, key: object) -> object:
     if isinstance(key, tuple):  # an alternative of one outcome's keywords
         i, j = key
         outcome, words = value[i]
-        return value[:i] + ((outcome, words[:j] + words[j + 1:]),) + value[i + 1:]
+        return (*value[:i], (outcome, words[:j] + words[j + 1:]), *value[i + 1:])
     return value[:key] + value[key + 1:]
 
 

@@ -67,8 +67,8 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
       kg build seeds --out build --report build/coverage.csv
       kg build seeds --strict --quiet -j 1
     """
-    from .pipeline import run_build
-    from .progress import progress_bar
+    from .rdf.pipeline import run_build
+    from .rdf.progress import progress_bar
 
     with progress_bar(quiet) as progress:
         result = run_build(list(sources), out, encoding=encoding, authority=authority, report=report, strict=strict,
@@ -111,8 +111,9 @@ def build(sources, out, encoding, authority, report, strict, jobs, quiet):
 @click.option("--endpoint-method", type=click.Choice(["auto", "direct", "form", "get"]), default="auto",
               show_default=True,
               help="How the query goes to --endpoint: direct: POSTed as the request body, of type "
-                   "application/sparql-query; form: POSTed form-encoded (query=…); get: in the URL. auto sends a trivial query by direct POST first "
-                   "and goes on by direct POST if the endpoint answers it, by form POST if the endpoint refuses it "
+                   "application/sparql-query; form: POSTed form-encoded (query=…); get: in the URL. auto sends a "
+                   "trivial query by direct POST first and goes on by direct POST if the endpoint answers it, by "
+                   "form POST if the endpoint refuses it "
                    "or leaves it unanswered for 3 s (Virtuoso 7.2 never answers a direct POST).")
 def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_method):
     """Run a named query or SPARQL over the graph.
@@ -131,8 +132,8 @@ def query(query, graph, sparql, fmt, store, store_path, endpoint, endpoint_metho
       kg query letters --endpoint http://127.0.0.1:8000/sparql
     """
     from .errors import QueryError
-    from .query import query as run_query
-    from .query import resolve_query
+    from .store.query import query as run_query
+    from .store.query import resolve_query
 
     if sparql and query:
         raise click.UsageError("give a query name or file, or --sparql, not both")
@@ -161,7 +162,7 @@ def queries():
     Example:
       kg queries
     """
-    from .query import list_queries
+    from .store.query import list_queries
 
     for q in list_queries():
         click.echo(f"{q.name:28s} {q.description}")
@@ -183,7 +184,7 @@ def validate(graph):
       kg validate --graph build/graph.nt
     """
     from .errors import ValidationFailed
-    from .validate import validate as run_validate
+    from .rdf.validate import validate as run_validate
 
     report = run_validate(graph)
     if not report.conforms:
@@ -214,8 +215,8 @@ def explore(graph, out, view):
       kg explore
       kg explore --view decisions --out build/decisions.html
     """
-    from .explore import explore as run_explore
-    from .explore import human_size
+    from .explore.page import explore as run_explore
+    from .explore.page import human_size
 
     result = run_explore(graph, out, view)
     c = result.counts
@@ -235,7 +236,8 @@ def explore(graph, out, view):
               help="TCP port; 0 takes any free one (the address is printed).")
 @click.option("--store-path", type=click.Path(file_okay=False, path_type=Path),
               help="Serve from an on-disk Oxigraph store in this folder (large graphs: loaded once, not per worker).")
-@click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes (default: one per core, at least 2).")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Query worker processes (default: one per core, at least 2).")
 @click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               help="Seconds a query may run; then it is stopped and answered with HTTP 503.")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
@@ -250,8 +252,8 @@ def explore(graph, out, view):
               help="Queries one client (address) may run at once  [default: all workers but one]")
 @click.option("--proxy", "proxies", default="127.0.0.1,::1", show_default=True,
               help="Addresses of the proxies in front whose X-Forwarded-For header names the client ('' trusts none).")
-def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, max_body, allow_service, base_url, per_client,
-          proxies):
+def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, max_body, allow_service, base_url,
+          per_client, proxies):
     """Serve the graph over SPARQL, read-only.
 
     A SPARQL 1.1 Protocol endpoint at /sparql, with a query page at /, the explorer at /explore, the dumps under
@@ -265,11 +267,11 @@ def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, 
       kg serve --port 0 --workers 4 --timeout 30
       kg query answers --endpoint http://127.0.0.1:8000/sparql
     """
-    from .serve import LOOPBACK, Settings, default_workers, start
+    from .web.serve import LOOPBACK, Settings, default_workers, start
 
     server = start(Settings(graph, host, port, store_path=store_path, workers=workers or default_workers(),
-                            timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_body=max_body, allow_service=allow_service,
-                            base_url=base_url, per_client=per_client, proxies=proxies))
+                            timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_body=max_body,
+                            allow_service=allow_service, base_url=base_url, per_client=per_client, proxies=proxies))
     for note in server.site.notes:
         click.echo(f"warning: {note}", err=True)
     if host not in LOOPBACK:
@@ -298,7 +300,7 @@ def export_graph(graph, fmt, out, url):
       kg export --format cmif --out build/letters.xml
       kg export --graph build/graph.nq --format jsonld --out build/copy.jsonld
     """
-    from .export import export
+    from .rdf.export import export
 
     done = export(graph, fmt, out, base_url=url)
     click.echo(f"Wrote {done.path}: {done.items} {done.unit} ({fmt}).")

@@ -121,3 +121,32 @@ class PBO(DefinedNamespace):
     defaultReading: URIRef  # among namesakes, the one a bare surname means
     provisional: URIRef  # named in the text but not (yet) in the authority file
     surfaceForm: URIRef
+
+
+# The prefixes the graph files (Turtle, TriG), the endpoint's answers and the dataset description write.
+PREFIXES = {
+    "pbo": str(PBO._NS),
+    "id": str(ID),
+    "letter": str(ID) + "letter/",
+    "person": str(ID) + "person/",
+    "place": str(ID) + "place/",
+    "org": str(ID) + "org/",
+    "decision": str(ID) + "decision/",
+    "source": str(ID) + "source/",
+    "archive": str(ID) + "archive/",
+    "ref": str(ID) + "ref/",
+    "note": str(ID) + "note/",
+    "request": str(ID) + "request/",
+    "response": str(ID) + "response/",
+    "transmission": str(ID) + "transmission/",
+    "document": str(ID) + "document/",
+    "schema": str(SCHEMA),
+    "foaf": str(FOAF),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "rico": str(RICO),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}

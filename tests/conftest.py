@@ -28,7 +28,7 @@ def seed() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """The seed built once: (Build result, output folder)."""
-    from kg.pipeline import run_build
+    from kg.rdf.pipeline import run_build
 
     out = tmp_path_factory.mktemp("seed-build")
     result = run_build([SEED], out)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import run_build
-from kg.query import load_store, render, resolve_query, run
+from kg.rdf.pipeline import run_build
+from kg.store.query import load_store, render, resolve_query, run
 
 from .conftest import GOLD, ROOT, SEEDS, SHARED, kg_command
 

@@ -7,7 +7,7 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.pipeline import run_build
+from kg.rdf.pipeline import run_build
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "page.txt").exists())
 

@@ -38,9 +38,10 @@ from SPARQLWrapper import (
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.namespace import ID
-from kg.query import list_queries, resolve_query
-from kg.serve import Server, Settings
-from kg.store import OxigraphStore, Result, load_memory, open_store
+from kg.store.base import Result
+from kg.store.oxigraph import OxigraphStore, load_memory
+from kg.store.query import list_queries, open_store, resolve_query
+from kg.web.serve import Server, Settings
 
 from .rows import comparable, concat_columns
 from .tools import require, serving

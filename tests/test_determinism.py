@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.pipeline import run_build
+from kg.rdf.pipeline import run_build
 
 from .conftest import SEED
 

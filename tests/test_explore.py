@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.explore import explore, json_for_script
-from kg.network import load, measure, scholarly_citation
-from kg.query import load_store, run
+from kg.explore.network import load, measure, scholarly_citation
+from kg.explore.page import explore, json_for_script
+from kg.store.query import load_store, run
 
 from .conftest import SEED
 
@@ -381,7 +381,7 @@ def test_timeline_and_response_times(opened, seed_graph):
 
 
 def test_text_from_the_sources_is_never_markup(browser, tmp_path):
-    from kg.pipeline import run_build
+    from kg.rdf.pipeline import run_build
 
     evil = "<script>alert(1)</script> \"quoted\" & 'single' </script><img src=x onerror=alert(2)>"
     page = tmp_path / "page.txt"

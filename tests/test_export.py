@@ -4,10 +4,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import rdflib
 
-from kg.build import build_graph
 from kg.parse.authority import load_authority
-from kg.export import serialize, triples
+from kg.graphfile import serialize, triples
 from kg.parse import parse_text
+from kg.rdf.build import build_graph
 
 HOSTILE = '''Kaganovich to Stalin October 5, 1934
 

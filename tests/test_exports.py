@@ -8,9 +8,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.cmif import BIBL_ID, LICENCE_TEXT, LICENCE_URL, TEI_NS
 from kg.errors import GraphError, KgError
-from kg.export import PREFIXES, context, export, read_quads, triples
+from kg.graphfile import read_quads, triples
+from kg.jsonld import context
+from kg.namespace import PREFIXES
+from kg.rdf.cmif import BIBL_ID, LICENCE_TEXT, LICENCE_URL, TEI_NS
+from kg.rdf.export import export
 from kg.resources import ontology_file
 
 from .conftest import ROOT
@@ -84,8 +87,8 @@ def test_export_errors(tmp_path, seed_graph):
 
 def test_a_letter_to_the_politburo_names_it_as_addressee(tmp_path):
     """The body a heading addresses is a schema:recipient (an organisation), a CMIF orgName, not a family name."""
-    from kg.pipeline import run_build
-    from kg.query import load_store, resolve_query, run
+    from kg.rdf.pipeline import run_build
+    from kg.store.query import load_store, resolve_query, run
 
     page = ROOT / "tests" / "variants" / "heading-addressed-to-the-politburo" / "page.txt"
     run_build([page], tmp_path / "out")

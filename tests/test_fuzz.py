@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.parse.authority import load_authority
-from kg.build import build_graph
 from kg.errors import KgError
-from kg.export import serialize
+from kg.graphfile import serialize
 from kg.parse import link_replies, parse_text
+from kg.rdf.build import build_graph
 
 from .conftest import SEED
 

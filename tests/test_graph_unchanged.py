@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import run_build
+from kg.rdf.pipeline import run_build
 
 from .conftest import ROOT, SEED
 

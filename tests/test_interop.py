@@ -12,9 +12,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.export import export
-from kg.query import list_queries
-from kg.store import EndpointStore, Result, open_store
+from kg.rdf.export import export
+from kg.store.base import Result
+from kg.store.endpoint import EndpointStore
+from kg.store.query import list_queries, open_store
 
 from .conftest import ROOT
 from .rows import comparable

@@ -48,7 +48,7 @@ def shapes() -> rdflib.Graph:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The seed page built with the default authority file; the path of its graph.ttl."""
-    from kg.pipeline import run_build
+    from kg.rdf.pipeline import run_build
 
     out = tmp_path_factory.mktemp("ontology-seed-build")
     run_build([SEED], out)
@@ -176,7 +176,7 @@ def test_every_shape_is_named_and_every_property_shape_explains_itself(shapes):
 
 
 def test_seed_graph_conforms(built):
-    from kg.validate import validate
+    from kg.rdf.validate import validate
 
     report = validate(built)
     print(report.text)
@@ -189,7 +189,7 @@ def test_seed_graph_conforms(built):
 
 
 def _validate_graph(g: rdflib.Graph, tmp_path: Path, name: str = "broken.ttl"):
-    from kg.validate import validate
+    from kg.rdf.validate import validate
 
     path = tmp_path / name
     g.serialize(path, format="turtle")

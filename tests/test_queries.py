@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.query import list_queries, load_store, run
+from kg.store.query import list_queries, load_store, run
 
 QUERIES = list_queries()
 

@@ -29,8 +29,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import QueryError, StoreError
-from kg.query import list_queries, resolve_query
-from kg.store import ENDPOINT_METHODS, PROBE_TIMEOUT, EndpointStore, Result, _parse_response, open_store
+from kg.store.base import Result
+from kg.store.endpoint import ENDPOINT_METHODS, PROBE_TIMEOUT, EndpointStore, _parse_response
+from kg.store.query import list_queries, open_store, resolve_query
 
 from .conftest import ROOT, kg_command
 from .rows import comparable, concat_columns

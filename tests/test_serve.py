@@ -15,12 +15,12 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from kg.build import EDITION
-from kg.protocol import negotiate, query_form, uses_service
-from kg.query import list_queries
-from kg.serve import DUMP_FORMATS, Settings, _write_dumps, prepare
-from kg.store import EndpointStore, open_store
-from kg.workers import Job
+from kg.rdf.build import EDITION
+from kg.store.endpoint import EndpointStore
+from kg.store.query import list_queries, open_store
+from kg.web.protocol import negotiate, query_form, uses_service
+from kg.web.serve import DUMP_FORMATS, Settings, _write_dumps, prepare
+from kg.web.workers import Job
 
 from .rows import comparable
 from .tools import serving
@@ -245,7 +245,7 @@ def test_explorer_page(server):
     status, ctype, body, _ = call(server, "/explore")
     assert ctype.startswith("text/html")
     try:
-        import kg.explore  # noqa: F401
+        import kg.explore.page  # noqa: F401
     except ImportError:
         assert status == 404 and b"explorer is not built" in body
     else:
@@ -290,6 +290,19 @@ def test_negotiation_rules():
     assert name("description", None) == "ttl"
 
 
+def test_csv_of_the_endpoint_and_of_kg_query():
+    """One CSV writer, two uses: the endpoint writes SPARQL 1.1 CSV (CRLF, blank nodes as _:label), kg query a
+    table of values (line feeds, a blank node's label alone); both quote as RFC 4180 does."""
+    from kg.store.base import Result
+    from kg.store.query import render
+    from kg.web.protocol import write_solutions
+
+    rows = [[ox.NamedNode("http://x/a"), ox.Literal('say "hi", then\nleave')], [ox.BlankNode("b0"), None]]
+    assert "".join(write_solutions(["s", "o"], iter(rows), "csv")) == \
+        's,o\r\nhttp://x/a,"say ""hi"", then\nleave"\r\n_:b0,\r\n'
+    assert render(Result(["s", "o"], rows), "csv") == 's,o\nhttp://x/a,"say ""hi"", then\nleave"\nb0,\n'
+
+
 def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
     with serving(Settings(seed_graph, port=0, workers=2, timeout=TIMEOUT, store_path=tmp_path / "store")) as srv:
         q = next(q for q in list_queries() if q.name == "decisions")
@@ -300,7 +313,7 @@ def test_serve_from_an_on_disk_store(seed_graph, tmp_path):
 
 
 def test_dumps_are_written_unless_the_build_left_them_beside_the_graph(seed_build, tmp_path):
-    from kg.export import read_quads, serialize
+    from kg.graphfile import read_quads, serialize
 
     built = seed_build[1]
     reused = _write_dumps(built / "graph.ttl", tmp_path, "http://example.org")
@@ -321,8 +334,8 @@ def test_dumps_are_written_unless_the_build_left_them_beside_the_graph(seed_buil
 
 
 def test_page_and_description_are_prepared_once(server, monkeypatch):
-    import kg.query
-    import kg.serve
+    import kg.store.query
+    import kg.web.serve
 
     page = call(server, "/")[2]
     void = {fmt: call(server, "/.well-known/void", params={"format": fmt})[2] for fmt in ("ttl", "nt", "jsonld")}
@@ -330,8 +343,8 @@ def test_page_and_description_are_prepared_once(server, monkeypatch):
     def gone(*a, **k):
         raise AssertionError("prepared again")
 
-    monkeypatch.setattr(kg.serve, "TEMPLATES", server.site.workdir / "no-templates")
-    monkeypatch.setattr(kg.query, "list_queries", gone)
+    monkeypatch.setattr(kg.web.serve, "TEMPLATES", server.site.workdir / "no-templates")
+    monkeypatch.setattr(kg.store.query, "list_queries", gone)
     monkeypatch.setattr(ox, "serialize", gone)
     status, _, body, _ = call(server, "/")
     assert status == 200 and body == page
@@ -341,11 +354,11 @@ def test_page_and_description_are_prepared_once(server, monkeypatch):
 
 
 def test_workers_get_the_graph_checksum_from_the_server(seed_graph, tmp_path, monkeypatch):
-    import kg.store
+    import kg.store.oxigraph
 
     hashed = []
-    real = kg.store._sha256
-    monkeypatch.setattr(kg.store, "_sha256", lambda path: hashed.append(path) or real(path))
+    real = kg.store.oxigraph._sha256
+    monkeypatch.setattr(kg.store.oxigraph, "_sha256", lambda path: hashed.append(path) or real(path))
     site = prepare(Settings(seed_graph, workers=1, timeout=TIMEOUT, store_path=tmp_path / "store"))
     quads = seed_graph.with_suffix(".nq")
     try:

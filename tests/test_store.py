@@ -6,8 +6,10 @@ import hashlib
 import pytest
 
 from kg.errors import GraphError, StoreError
-from kg.query import list_queries, query
-from kg.store import RESULT_MEDIA, EndpointStore, OxigraphStore, open_store
+from kg.store.endpoint import EndpointStore
+from kg.store.oxigraph import OxigraphStore
+from kg.store.query import list_queries, open_store, query
+from kg.store.results import RESULT_MEDIA
 
 from .rows import comparable, concat_columns
 from .tools import free_port
@@ -46,12 +48,12 @@ def test_disk_store_is_loaded_once(seed_graph, tmp_path, monkeypatch):
     path = tmp_path / "store"
     with OxigraphStore.on_disk(seed_graph, path) as st:
         n = st.triple_count()
-    import kg.store
+    import kg.store.oxigraph
 
     def no_load(*a, **k):
         raise AssertionError("loaded again")
 
-    monkeypatch.setattr(kg.store, "_load", no_load)
+    monkeypatch.setattr(kg.store.oxigraph, "_load", no_load)
     with OxigraphStore.on_disk(seed_graph, path) as st:
         assert st.triple_count() == n
     with OxigraphStore.on_disk(seed_graph, path, read_only=True) as st:
@@ -64,12 +66,12 @@ def test_disk_store_given_the_graph_checksum_does_not_hash_the_graph(seed_graph,
         digest, n = st.sha256, st.triple_count()
     assert digest == hashlib.sha256(seed_graph.read_bytes()).hexdigest()
     quads = hashlib.sha256(seed_graph.with_suffix(".nq").read_bytes()).hexdigest()
-    import kg.store
+    import kg.store.oxigraph
 
     def no_hash(*a, **k):
         raise AssertionError("hashed again")
 
-    monkeypatch.setattr(kg.store, "_sha256", no_hash)
+    monkeypatch.setattr(kg.store.oxigraph, "_sha256", no_hash)
     with OxigraphStore.on_disk(seed_graph, path, read_only=True, sha256=digest, companion_sha256=quads) as st:
         assert st.triple_count() == n
     with pytest.raises(StoreError, match="does not hold this graph"):
@@ -129,7 +131,8 @@ def test_query_renders_the_same_from_every_store(seed_graph, tmp_path):
 def test_endpoint_client_reads_every_lossless_result_type_the_endpoint_offers(media):
     import pyoxigraph as ox
 
-    from kg.store import RESULT_FORMATS, _parse_response
+    from kg.store.endpoint import _parse_response
+    from kg.store.results import RESULT_FORMATS
 
     answer = ox.Store().query('SELECT ?x WHERE { VALUES ?x { "a" "b" } }')
     body = answer.serialize(format=RESULT_FORMATS[RESULT_MEDIA[media]])
@@ -138,7 +141,7 @@ def test_endpoint_client_reads_every_lossless_result_type_the_endpoint_offers(me
 
 
 def test_endpoint_client_refuses_csv_results_clearly():
-    from kg.store import _parse_response
+    from kg.store.endpoint import _parse_response
 
     with pytest.raises(StoreError, match="unsupported type text/csv"):
         _parse_response(b"x\r\na\r\n", "text/csv", "http://127.0.0.1/sparql")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import build
-from kg.export import serialize
-from kg.pipeline import run_build
+from kg.graphfile import serialize
+from kg.rdf.build import build
+from kg.rdf.pipeline import run_build
 
 from .conftest import SEED
 from .test_determinism import OTHER_PAGE
@@ -37,7 +37,7 @@ def test_build_drops_page_text_unless_a_report_needs_it(tmp_path):
 
 
 def test_pages_written_in_many_chunks_on_two_cores_join_into_the_same_files(tmp_path, monkeypatch):
-    import kg.stream
+    import kg.rdf.stream
 
     from .test_variant_pages import CASES
 
@@ -45,8 +45,8 @@ def test_pages_written_in_many_chunks_on_two_cores_join_into_the_same_files(tmp_
     whole = tmp_path / "whole"
     run_build(pages, whole, jobs=1)
     # One page per chunk and every line sampled: every join the large builds make, on a small one.
-    monkeypatch.setattr(kg.stream, "PAGES_PER_CHUNK", 1)
-    monkeypatch.setattr(kg.stream, "SAMPLE", 1)
+    monkeypatch.setattr(kg.rdf.stream, "PAGES_PER_CHUNK", 1)
+    monkeypatch.setattr(kg.rdf.stream, "SAMPLE", 1)
     chunked = tmp_path / "chunked"
     result = run_build(pages, chunked, jobs=2)
     quads = build(pages).quads
@@ -75,7 +75,7 @@ def test_parts_are_joined_the_same_where_the_kernel_cannot_copy_them(tmp_path, m
 
 def test_a_worker_that_dies_is_reported_as_an_error_not_a_hang():
     from kg.errors import KgError
-    from kg.parallel import Worker, fork_context
+    from kg.rdf.parallel import Worker, fork_context
 
     if fork_context() is None:
         pytest.skip("no fork on this platform")

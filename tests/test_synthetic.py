@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from kg.build import build
+from kg.rdf.build import build
 
 from .conftest import ROOT
 

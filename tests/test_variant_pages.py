@@ -77,8 +77,8 @@ def test_variant(case):
 def test_all_pages_in_one_build(tmp_path):
     """Every variant page, the golden cases and the seed together: each line accounted for or warned, and
     the seed's letters exactly as when it is built alone."""
-    from kg.build import build
     from kg.parse.coverage import rows
+    from kg.rdf.build import build
 
     from .conftest import SEED
 
@@ -95,7 +95,7 @@ def test_all_pages_in_one_build(tmp_path):
 
 
 def test_reply_on_another_page_answers_the_request(tmp_path):
-    from kg.build import build
+    from kg.rdf.build import build
 
     a = tmp_path / "1934-10.txt"
     b = tmp_path / "1934-11.txt"

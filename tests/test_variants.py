@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from kg.parse.authority import load_authority
-from kg.build import build
 from kg.parse import classify_outcome, parse_text
+from kg.rdf.build import build
 
 AUTH = load_authority()
 

@@ -43,7 +43,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from kg.serve import Server, Settings, start
+from kg.web.serve import Server, Settings, start
 
 SUITE = Path(__file__).resolve().parent.parent / "vendor" / "w3c-sparql-protocol"
 MANIFEST = SUITE / "manifest.ttl"

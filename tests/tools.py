@@ -37,7 +37,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(settings) -> Iterator:
     """`kg serve` with these settings in a thread, once its query page answers; stopped afterwards."""
-    from kg.serve import start
+    from kg.web.serve import start
 
     srv = start(settings)
     thread = threading.Thread(target=srv.run, daemon=True)

@@ -65,7 +65,7 @@ def read_replies(ctx: Context, L: Letter) -> None:
             outcome = classify_outcome(first, ctx.w)
             if outcome == Outcome.OTHER:
                 outcome = classify_outcome(window, ctx.w)
-            for no in [m.group("n")] + w.cited_no.findall(m.group("more")):
+            for no in [m.group("n"), *w.cited_no.findall(m.group("more"))]:
                 no = squeeze(no)
                 L.cited_numbers.append((n, no))
                 L.reply_outcomes.setdefault(no, (outcome, window.strip()))

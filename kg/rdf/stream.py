@@ -5,7 +5,7 @@ stretch of N-Quads, TriG and JSON-LD on its own. Only N-Triples and Turtle, the 
 triple once, need the chunks together: each chunk's triples wait on disk as a sorted run, the union is cut into
 ranges of subjects, and the workers merge the ranges from all runs side by side. Every file is laid out from
 the sizes of its parts, which each process copies into place. The output is byte for byte what
-`export.serialize` writes of the whole graph at once.
+`graphfile.serialize` writes of the whole graph at once.
 """
 from __future__ import annotations
 
@@ -14,20 +14,22 @@ import pickle
 import shutil
 import tempfile
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from ..errors import KgError
+from ..graphfile import to_bytes
+from ..jsonld import document_head, document_tail, item_separator, jsonld_items
+from ..namespace import PREFIXES
+from ..parse import link_replies
+from ..parse.authority import Authority
+from ..parse.records import Page, Warning_
 from . import build as B
-from .parse.authority import Authority
-from .errors import KgError
-from .export import PREFIXES, document_head, document_tail, item_separator, jsonld_items
 from .parallel import gather, start_workers
-from .parse import link_replies
-from .parse.records import Page, Warning_
 
 PAGES_PER_CHUNK = 25  # small enough to bound a chunk's memory, large enough to amortise it
 SAMPLE = 1000  # one line in this many indexes the runs of the union, to cut it into ranges
@@ -94,7 +96,7 @@ class ShardedBuild:
         when the build keeps the text (for the coverage report).
         """
         step = progress or (lambda done, stage: None)
-        for w, share in zip(self.workers, self.shards):
+        for w, share in zip(self.workers, self.shards, strict=True):
             w.call(_shard_parse, share, self.names, self.encoding, self.keep_text)
         by_path: dict[Path, Page] = {}
 
@@ -138,7 +140,7 @@ class ShardedBuild:
         the_plan = B.plan(self.pages)
         parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=out))
         try:
-            for k, (w, links) in enumerate(zip(self.workers, self._links)):
+            for k, (w, links) in enumerate(zip(self.workers, self._links, strict=True)):
                 w.call(_shard_write, links, the_plan, parts, k)
             total = max(1, -(-len(self.paths) // PAGES_PER_CHUNK))
             written = [0]
@@ -167,7 +169,7 @@ def _shares(ordered: list[Path], names: dict[Path, str], n: int) -> list[list[Pa
     total = sum(sizes) or 1
     shares: list[list[Path]] = [[] for _ in range(n)]
     acc, k, last = 0, 0, None
-    for p, size in zip(ordered, sizes):
+    for p, size in zip(ordered, sizes, strict=True):
         graph = str(B.source_iri(names[p]))
         if k < n - 1 and acc * n >= total * (k + 1) and graph != last:
             k += 1
@@ -191,7 +193,7 @@ def _shard_parse(state: dict, report, paths: list[Path], names: dict[Path, str],
     # one page at a time here, one chunk at a time when writing, however many pages its share has.
     # The file is unlinked at once, so it goes with the worker however the build ends.
     try:
-        spill = tempfile.TemporaryFile(prefix="kg-pages-")
+        spill = tempfile.TemporaryFile(prefix="kg-pages-")  # noqa: SIM115 (read back later, closed by _spilled)
     except OSError as e:
         raise _spill_error(e) from None
     for path in paths:
@@ -290,8 +292,8 @@ def _shard_union(state: dict, report, ranges: list[int], bounds: list[bytes], ru
         count += len(unique)
         del unique
         (parts / f"nt-{k}").write_bytes(text)
-        body = _body(ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                                  prefixes=PREFIXES)) if text else b""
+        body = _body(to_bytes(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE,
+                              prefixes=PREFIXES)) if text else b""
         (parts / f"ttl-{k}").write_bytes(body)
         report(1)
     return count
@@ -312,8 +314,8 @@ def _chunks(pages: Iterable[Page]) -> Iterator[list[Page]]:
 def _write_parts(graphs: B.Graphs, parts: Path, name: str) -> None:
     nq = B.nquads(graphs)
     (parts / f"{name}.nq").write_bytes(nq)
-    (parts / f"{name}.trig").write_bytes(_body(ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
-                                                           format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+    (parts / f"{name}.trig").write_bytes(_body(to_bytes(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
+                                                        ox.RdfFormat.TRIG, prefixes=PREFIXES)))
     items = jsonld_items(graphs)
     (parts / f"{name}.jsonld").write_bytes(items.encode("utf-8"))
 
@@ -334,7 +336,7 @@ def _body(serialized: bytes) -> bytes:
 def _header() -> bytes:
     """The @prefix lines pyoxigraph writes at the head of every Turtle and TriG file."""
     one = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
-    text = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    text = to_bytes([one], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return text[:len(text) - len(_body(text))]
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .parse.authority import Authority, load_authority
-from . import namespace as _ns
-from .namespace import BASE, ID
-from .parse import link_replies, parse_file, slug
-from .parse.records import ArchiveRef, Letter, Page, Warning_
+from .. import namespace as _ns
+from ..namespace import ID
+from ..parse import link_replies, parse_file, slug
+from ..parse.authority import Authority, load_authority
+from ..parse.records import ArchiveRef, Letter, Page, Response, Warning_
 
 
 class _Cached:
@@ -78,7 +78,7 @@ Graphs = dict[str, list[Triple]]  # graph IRI (as N-Quads writes it) → its sor
 
 @dataclass
 class Build:
-    """The result of a build: the named graphs (sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
+    """A build: the named graphs (sorted N-Quads terms), parsed pages, warnings, names the authority file lacks."""
 
     graphs: Graphs | None  # None when the build was written to disk in chunks
     pages: list[Page]
@@ -204,7 +204,8 @@ def part(kind: str, owner: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
 
 
 @lru_cache(maxsize=4096)
-def unit_iris(archive: str | None, fond: str, opis: str | None, delo: str | None) -> tuple[tuple[ox.NamedNode, str, str, str], ...]:
+def unit_iris(archive: str | None, fond: str, opis: str | None,
+              delo: str | None) -> tuple[tuple[ox.NamedNode, str, str, str], ...]:
     """The archival hierarchy a reference points into: archive → fond → opis → delo."""
     arch = slug(archive or "unknown-archive")
     out = []
@@ -250,7 +251,7 @@ def graph_order(pages: list[Page]) -> list[Page]:
 
 
 def emit(pages: list[Page], auth: Authority) -> tuple[Graphs, int]:
-    """Turn parsed pages into sorted, distinct triples per named graph as N-Quads terms; also the number of PB decisions."""
+    """Parsed pages as sorted, distinct triples per named graph (N-Quads terms), and the number of PB decisions."""
     em = Emitter(auth)
     the_plan = plan(pages)
     emit_pages(em, graph_order(pages), the_plan)
@@ -347,19 +348,55 @@ def _hierarchy(em: Emitter, archive: str | None, units) -> None:
             em.add(unit, RICO.isOrWasIncludedIn, units[k - 1][0])
 
 
+# A letter's fields written, when present, as one literal each, after its address and text, in this order.
+_LETTER_TEXTS = (("signature", PBO.signature), ("secretary_note", PBO.secretaryNote), ("dateline", PBO.dateline),
+                 ("received", PBO.receivedNote))
+_LETTER_NUMBERS = (("outgoing_no", PBO.outgoingNumber), ("forwarded_no", PBO.forwardedNumber))
+
+
 def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris: dict) -> None:
+    """A letter and all it holds: people, dates, texts, archival references, notes, request and decisions."""
     em.add(node, RDF.type, N(PBO.Letter))
     em.add(node, RDF.type, N(SCHEMA.Message))
     em.add(node, RDFS.label, L.heading)
     em.add(node, PBO.headingText, L.heading)
     _sourced(em, node, src, L.line)
     em.add(node, PBO.endLine, lit(L.end_line))
-    for name, key in zip(L.authors, L.author_keys):
+    _letter_people(em, L, node)
+    _letter_dates(em, L, node)
+    _letter_texts(em, L, node)
+    for k, ref in enumerate(L.archive_refs, 1):
+        r = part("ref", node, str(k))
+        _ref(em, r, ref, src, k)
+        em.add(node, PROV.hadPrimarySource, r)
+    notes = _footnotes(em, L, node, src)
+    if L.transmission:
+        _transmission(em, L.transmission, node, src, notes)
+    for key in L.replies_to:
+        if key in iris:
+            em.add(node, PBO.repliesTo, N(iris[key]))
+    for _line, no in L.cited_numbers:
+        em.add(node, PBO.citedNumber, no)
+    request = _request(em, L, node, src) if L.is_request else None
+    if request is not None and L.response:
+        _response(em, L, L.response, request, src, notes, iris)
+    _letter_decisions(em, L, node, src, request, notes)
+    _noted(em, L, node, src, notes)
+    for m in L.mentions:
+        e = em.entity(m.key, m.kind, m.family_name or m.surface)
+        em.add(node, SCHEMA.mentions, e)
+
+
+def _letter_people(em: Emitter, L: Letter, node: ox.NamedNode) -> None:
+    for name, key in zip(L.authors, L.author_keys, strict=True):
         em.add(node, SCHEMA.sender, em.entity(key, "person", name))
-    for name, key in zip(L.recipients, L.recipient_keys):
+    for name, key in zip(L.recipients, L.recipient_keys, strict=True):
         em.add(node, SCHEMA.recipient, em.entity(key, "person", name))
-    for name, key in zip(L.recipient_groups, L.recipient_group_keys):
+    for name, key in zip(L.recipient_groups, L.recipient_group_keys, strict=True):
         em.add(node, SCHEMA.recipient, em.entity(key, "organisation", name))
+
+
+def _letter_dates(em: Emitter, L: Letter, node: ox.NamedNode) -> None:
     if L.date:
         em.add(node, SCHEMA.dateSent, date_lit(L.date))
     em.add(node, PBO.dateAsWritten, L.date_as_written)
@@ -369,6 +406,9 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
         m = re.search(r"\bPp?\.\s*([\d–-]+)", L.edition)
         if m:
             em.add(node, PBO.editionPages, m.group(1))
+
+
+def _letter_texts(em: Emitter, L: Letter, node: ox.NamedNode) -> None:
     if L.form:
         em.add(node, PBO.form, N(FORM_TERMS[L.form]))
     for h in L.handling:
@@ -377,26 +417,20 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
         em.add(node, PBO.addressLine, L.address)
     if L.body:
         em.add(node, SCHEMA.text, "\n".join(t for _, t in L.body))
-    if L.signature:
-        em.add(node, PBO.signature, L.signature)
-    if L.secretary_note:
-        em.add(node, PBO.secretaryNote, L.secretary_note)
-    if L.dateline:
-        em.add(node, PBO.dateline, L.dateline)
-    if L.received:
-        em.add(node, PBO.receivedNote, L.received)
+    for name, prop in _LETTER_TEXTS:
+        if getattr(L, name):
+            em.add(node, prop, getattr(L, name))
     for no in L.cipher_nos:
         em.add(node, PBO.cipherNumber, no)
-    if L.outgoing_no:
-        em.add(node, PBO.outgoingNumber, L.outgoing_no)
-    if L.forwarded_no:
-        em.add(node, PBO.forwardedNumber, L.forwarded_no)
+    for name, prop in _LETTER_NUMBERS:
+        if getattr(L, name):
+            em.add(node, prop, getattr(L, name))
     if L.forwarded_by:
         em.add(node, PBO.forwardedBy, em.entity(L.forwarded_by))
-    for k, ref in enumerate(L.archive_refs, 1):
-        r = part("ref", node, str(k))
-        _ref(em, r, ref, src, k)
-        em.add(node, PROV.hadPrimarySource, r)
+
+
+def _footnotes(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode) -> dict[int, ox.NamedNode]:
+    """The letter's notes; the node of each by the line it starts on."""
     notes = {}
     for k, fn in enumerate(L.footnotes, 1):
         f = part("note", node, str(k))
@@ -411,50 +445,54 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
             em.add(f, DCTERMS.bibliographicCitation, pub)
         _sourced(em, f, src, fn.line)
         em.add(node, PBO.hasFootnote, f)
-    tx = L.transmission
-    if tx:
-        t = part("transmission", node)
-        em.add(node, PBO.transmission, t)
-        em.add(t, RDF.type, N(PBO.Transmission))
-        em.add(t, PBO.asWritten, tx.as_written)
-        em.add(t, PROV.atLocation, em.place(tx.place))
-        if tx.date:
-            em.add(t, PBO.date, date_lit(tx.date))
-        if tx.time:
-            em.add(t, PBO.time, lit(tx.time + ":00", XSD.time))
-        if tx.date and tx.time and len(tx.date) == 10:
-            em.add(t, PROV.startedAtTime, lit(f"{tx.date}T{tx.time}:00", XSD.dateTime))
-        if tx.incoming_no:
-            em.add(node, PBO.incomingNumber, tx.incoming_no)
-        if tx.line in notes:
-            em.add(t, PROV.wasInfluencedBy, notes[tx.line])
-        # An activity is not quoted from a page (prov:wasQuotedFrom is for entities): name the page as its source.
-        em.add(t, DCTERMS.source, src)
-        em.add(t, PBO.sourceLine, lit(tx.line))
-    for key in L.replies_to:
-        if key in iris:
-            em.add(node, PBO.repliesTo, N(iris[key]))
-    for line, no in L.cited_numbers:
-        em.add(node, PBO.citedNumber, no)
-    request = None
-    if L.is_request:
-        request = part("request", node)
-        em.add(node, PBO.makesRequest, request)
-        em.add(request, RDF.type, N(PBO.Request))
-        em.add(request, RDFS.label, f"Request in {L.heading}")
-        if L.request_text:
-            em.add(request, PBO.requestText, L.request_text)
-        _sourced(em, request, src, L.request_line or L.line)
-    if request is not None and L.response:
-        _response(em, L, request, src, notes, iris)
+    return notes
+
+
+def _transmission(em: Emitter, tx, node: ox.NamedNode, src: ox.NamedNode, notes: dict) -> None:
+    t = part("transmission", node)
+    em.add(node, PBO.transmission, t)
+    em.add(t, RDF.type, N(PBO.Transmission))
+    em.add(t, PBO.asWritten, tx.as_written)
+    em.add(t, PROV.atLocation, em.place(tx.place))
+    if tx.date:
+        em.add(t, PBO.date, date_lit(tx.date))
+    if tx.time:
+        em.add(t, PBO.time, lit(tx.time + ":00", XSD.time))
+    if tx.date and tx.time and len(tx.date) == 10:
+        em.add(t, PROV.startedAtTime, lit(f"{tx.date}T{tx.time}:00", XSD.dateTime))
+    if tx.incoming_no:
+        em.add(node, PBO.incomingNumber, tx.incoming_no)
+    if tx.line in notes:
+        em.add(t, PROV.wasInfluencedBy, notes[tx.line])
+    # An activity is not quoted from a page (prov:wasQuotedFrom is for entities): name the page as its source.
+    em.add(t, DCTERMS.source, src)
+    em.add(t, PBO.sourceLine, lit(tx.line))
+
+
+def _request(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode) -> ox.NamedNode:
+    request = part("request", node)
+    em.add(node, PBO.makesRequest, request)
+    em.add(request, RDF.type, N(PBO.Request))
+    em.add(request, RDFS.label, f"Request in {L.heading}")
+    if L.request_text:
+        em.add(request, PBO.requestText, L.request_text)
+    _sourced(em, request, src, L.request_line or L.line)
+    return request
+
+
+def _letter_decisions(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, request: ox.NamedNode | None,
+                      notes: dict) -> None:
     for d in L.decisions:
         key = decision_key(d)
         dn = N(ID + key)
         # One decision noted by several letters is one node; its first mention gives its wording.
         em.decisions.setdefault(key, []).append((L.source, d.line, src, d, notes.get(d.line)))
         em.add(node, PBO.recordsDecision, dn)
-        if request is not None and L.date and d.date >= L.date[:10]:
+        if request is not None and L.date and d.date is not None and d.date >= L.date[:10]:
             em.add(request, PBO.ledTo, dn)
+
+
+def _noted(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, notes: dict) -> None:
     for k, nd in enumerate(L.noted, 1):
         dn = part("document", node, str(k))
         em.add(dn, RDF.type, N(PBO.NotedDocument))
@@ -466,9 +504,6 @@ def _letter(em: Emitter, L: Letter, node: ox.NamedNode, src: ox.NamedNode, iris:
             em.add(dn, SCHEMA.dateSent, date_lit(nd.date))
         _evidence(em, dn, nd.ref, "source", src, notes.get(nd.line))
         _sourced(em, dn, src, nd.line)
-    for m in L.mentions:
-        e = em.entity(m.key, m.kind, m.family_name or m.surface)
-        em.add(node, SCHEMA.mentions, e)
 
 
 def _evidence(em: Emitter, node: ox.NamedNode, ref: ArchiveRef | None, suffix: str, src: ox.NamedNode,
@@ -498,7 +533,7 @@ def _decisions(em: Emitter, first_mentions: dict[str, tuple[str, int]]) -> None:
         em.add(dn, DCTERMS.date, date_lit(d.date))
         em.add(dn, PBO.wording, d.wording)
         em.add(dn, DCTERMS.creator, _politburo(em))
-        for k, dref in enumerate([d.ref] + d.more_refs if d.ref else [], 1):
+        for k, dref in enumerate([d.ref, *d.more_refs] if d.ref else [], 1):
             r = part("ref", dn, "decision" if k == 1 else f"decision-{k}")
             _ref(em, r, dref, src, k)
             em.add(dn, PROV.hadPrimarySource, r)
@@ -513,8 +548,8 @@ def _politburo(em: Emitter) -> ox.NamedNode:
     return em.entity(e.key if e else "org/politburo", "organisation", "Politburo")
 
 
-def _response(em: Emitter, L: Letter, request: ox.NamedNode, src: ox.NamedNode, notes: dict, iris: dict) -> None:
-    R = L.response
+def _response(em: Emitter, L: Letter, R: Response, request: ox.NamedNode, src: ox.NamedNode, notes: dict,
+              iris: dict) -> None:
     node = part("response", request)
     em.add(node, RDF.type, N(PBO.Response))
     em.add(node, RDFS.label, f"Response to {L.heading}")
@@ -567,7 +602,7 @@ def emit_authority(em: Emitter, auth: Authority) -> None:
 
 def emit_vocabulary(em: Emitter) -> None:
     """The form and outcome concepts, copied from the ontology so the data graph answers alone."""
-    from .resources import ontology_file
+    from ..resources import ontology_file
 
     path = ontology_file("pbo.ttl")
     if not path.exists():
@@ -577,7 +612,8 @@ def emit_vocabulary(em: Emitter) -> None:
     schemes = {N(PBO.FormScheme), N(PBO.OutcomeScheme)}
     concepts = {q.subject for q in store.quads_for_pattern(None, N(SKOS.inScheme), None, None) if q.object in schemes}
     for q in store.quads_for_pattern(None, None, None, None):
-        if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation), N(SKOS.inScheme)):
+        if q.subject in concepts and q.predicate in (N(RDF.type), N(SKOS.prefLabel), N(SKOS.notation),
+                                                      N(SKOS.inScheme)):
             em.add_quad(q, VOCAB_GRAPH)
 
 
@@ -651,12 +687,13 @@ def build(paths: list[Path], authority: Path | None = None, encoding: str | None
     pages, warnings = parse_pages(paths, auth, encoding, keep_text, lambda done, stage: step(PARSE_SHARE * done, stage))
     graphs, decisions = emit(pages, auth)
     step(1.0, "graph")
-    return Build(graphs, pages, warnings, unknown_names(pages), counts(pages, len(set().union(*graphs.values())), decisions))
+    triples = len(set().union(*graphs.values()))
+    return Build(graphs, pages, warnings, unknown_names(pages), counts(pages, triples, decisions))
 
 
 def counts(pages: list[Page], triples: int, decisions: int) -> dict[str, int]:
     """The build's summary, counted once from the records and quads at hand."""
-    from .parse.coverage import totals
+    from ..parse.coverage import totals
 
     letters = [L for p in pages for L in p.letters]
     done, lines = totals(pages)

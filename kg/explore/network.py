@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import combinations
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
-from .errors import GraphError
-from .namespace import BASE
-from .query import load_store, run
+from ..errors import GraphError
+from ..namespace import BASE
+from ..store.base import value
+from ..store.query import load_store, run
 
 ID_BASE = BASE + "id/"
 VIEWS = ("correspondence", "decisions", "mentions")
@@ -72,7 +74,8 @@ _SHAPES = {
         "request": ("pbo:respondsTo", "id"), "outcome": ("pbo:outcome", "notation"), "date": ("pbo:date", "text"),
         "time": ("pbo:time", "text"), "text": ("pbo:responseText", "text"), "evidence": ("pbo:evidence", "text"),
         "reply": ("pbo:expressedIn", "id"), "sender": ("schema:sender", "id"), "place": ("prov:atLocation", "label"),
-        "note": ("prov:wasDerivedFrom", "id"), "ref": ("prov:hadPrimarySource", "id"), "line": ("pbo:sourceLine", "text"),
+        "note": ("prov:wasDerivedFrom", "id"), "ref": ("prov:hadPrimarySource", "id"),
+        "line": ("pbo:sourceLine", "text"),
     }),
     "decisions": ("pbo:PolitburoDecision", {
         "date": ("dcterms:date", "text"), "wording": ("pbo:wording", "text"), "ref": ("prov:hadPrimarySource", "id"),
@@ -123,10 +126,10 @@ def properties(store: ox.Store, kind: str) -> dict[str, dict[str, list[str]]]:
     res = run(store, _PROPERTIES.format(cls=cls, pairs=pairs), f"explorer: {kind}")
     out: dict[str, dict[str, set[str]]] = {}
     for s, key, v, label, notation, file in res.rows:
-        if not isinstance(s, ox.NamedNode):
+        if not isinstance(s, ox.NamedNode) or not isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             continue
         node = out.setdefault(short(s.value), {})
-        node.setdefault(key.value, set()).add(_read(v, label, notation, file, keys[key.value][1]))
+        node.setdefault(value(key), set()).add(_read(v, label, notation, file, keys[value(key)][1]))
     return {n: {k: sorted(v) for k, v in props.items()} for n, props in sorted(out.items())}
 
 
@@ -196,73 +199,27 @@ def read_corpus(store: ox.Store) -> Corpus:
         known = sorted((_int(_one(refs.get(r, {}), "index")) or 0, r) for r in ids)
         return [c for c in (scholarly_citation(refs.get(r, {})) for _, r in known) if c]
 
-    persons = {}
-    for pid, p in P["persons"].items():
-        family = _one(p, "family")
-        persons[pid] = {
-            "id": pid, "name": _one(p, "name") or family or pid.rsplit("/", 1)[-1], "family": family or "",
-            "aliases": p.get("alias", []), "roles": p.get("role", []), "born": _one(p, "born"),
-            "died": _one(p, "died"), "initials": _one(p, "initials"),
-            "provisional": _one(p, "provisional") == "true",
-        }
-
+    persons = {pid: _person(pid, p) for pid, p in P["persons"].items()}
     notes = {nid: {"id": nid, "n": _one(n, "number"), "text": _one(n, "text") or "", "line": _int(_one(n, "line")),
                    "page": _one(n, "page")} for nid, n in P["notes"].items()}
-
-    letters = []
-    for lid, L in P["letters"].items():
-        sent = None
-        for tid in L.get("transmission", []):
-            t = P["transmissions"].get(tid, {})
-            when = _one(t, "start") or _one(t, "date")
-            if when and (sent is None or when < sent["when"]):
-                sent = {"when": when, "place": _one(t, "place")}
-        letters.append({
-            "id": lid, "label": _one(L, "label") or _one(L, "heading") or lid, "heading": _one(L, "heading"),
-            "date": _one(L, "date"), "editorial": _one(L, "editorial") == "true", "form": _one(L, "form"),
-            "page": _one(L, "page"), "line": _int(_one(L, "line")), "excerpt": excerpt(_one(L, "text")),
-            "senders": [x for x in L.get("sender", []) if x in persons],
-            "recipients": [x for x in L.get("recipient", []) if x in persons],
-            "mentions": [x for x in L.get("mentions", []) if x in persons],
-            "citations": citations(L.get("ref", [])),
-            "notes": sorted(L.get("note", []), key=lambda n: (_int(notes.get(n, {}).get("n")) or 0, n)),
-            "requests": L.get("request", []), "records": L.get("records", []),
-            "sent": sent["when"] if sent else None, "from": sent["place"] if sent else None,
-        })
+    letters = [_letter(lid, L, P["transmissions"], persons, notes, citations) for lid, L in P["letters"].items()]
     # in the order of the edition: by date, then page and line; undated letters last
     letters.sort(key=lambda x: (x["date"] or "9999", x["page"] or "", x["line"] or 0, x["id"]))
     letter_index = {x["id"]: i for i, x in enumerate(letters)}
-
-    hours = _response_hours(store)
-    requests = {}
-    for rid, r in P["requests"].items():
-        requests[rid] = {"id": rid, "text": _one(r, "text") or "", "line": _int(_one(r, "line")),
-                         "ledTo": r.get("ledTo", []), "letter": None, "responses": []}
+    requests: dict[str, dict[str, Any]] = {
+        rid: {"id": rid, "text": _one(r, "text") or "", "line": _int(_one(r, "line")), "ledTo": r.get("ledTo", []),
+              "letter": None, "responses": []}
+        for rid, r in P["requests"].items()}
     for x in letters:
         for rid in x["requests"]:
             if rid in requests:
                 requests[rid]["letter"] = letter_index[x["id"]]
-    responses = {}
-    for sid, s in P["responses"].items():
-        rid = _one(s, "request")
-        responses[sid] = {
-            "id": sid, "request": rid, "outcome": _one(s, "outcome") or "other", "date": _one(s, "date"),
-            "time": (_one(s, "time") or "")[:5] or None, "text": _one(s, "text") or "",
-            "evidence": _one(s, "evidence"), "reply": _one(s, "reply"),
-            "senders": [x for x in s.get("sender", []) if x in persons],
-            "place": _one(s, "place"), "notes": [n for n in s.get("note", []) if n in notes],
-            "citations": citations(s.get("ref", [])), "line": _int(_one(s, "line")), "hours": hours.get(sid),
-        }
-        if rid in requests:
-            requests[rid]["responses"].append(sid)
-    decisions = {}
-    for did, d in P["decisions"].items():
-        decisions[did] = {
-            "id": did, "date": _one(d, "date"), "wording": _one(d, "wording") or "",
-            "citations": citations(d.get("ref", [])), "publication": _one(d, "publication"),
-            "notes": [n for n in d.get("note", []) if n in notes], "line": _int(_one(d, "line")),
-            "page": _one(d, "page"), "letters": [],
-        }
+    hours = _response_hours(store)
+    responses = {sid: _response(sid, s, persons, notes, citations, hours) for sid, s in P["responses"].items()}
+    for sid, s in responses.items():
+        if s["request"] in requests:
+            requests[s["request"]]["responses"].append(sid)
+    decisions = {did: _decision(did, d, notes, citations) for did, d in P["decisions"].items()}
     for i, x in enumerate(letters):
         linked = set(x["records"]) | {d for rid in x["requests"] for d in requests.get(rid, {}).get("ledTo", [])}
         for did in sorted(linked):
@@ -271,9 +228,57 @@ def read_corpus(store: ox.Store) -> Corpus:
     return Corpus(persons, letters, requests, responses, decisions, notes, letter_index)
 
 
+def _person(pid: str, p: dict) -> dict:
+    family = _one(p, "family")
+    return {"id": pid, "name": _one(p, "name") or family or pid.rsplit("/", 1)[-1], "family": family or "",
+            "aliases": p.get("alias", []), "roles": p.get("role", []), "born": _one(p, "born"),
+            "died": _one(p, "died"), "initials": _one(p, "initials"), "provisional": _one(p, "provisional") == "true"}
+
+
+def _letter(lid: str, L: dict, transmissions: dict, persons: dict, notes: dict, citations) -> dict:
+    sent: dict[str, Any] | None = None
+    for tid in L.get("transmission", []):
+        t = transmissions.get(tid, {})
+        when = _one(t, "start") or _one(t, "date")
+        if when and (sent is None or when < sent["when"]):
+            sent = {"when": when, "place": _one(t, "place")}
+    return {
+        "id": lid, "label": _one(L, "label") or _one(L, "heading") or lid, "heading": _one(L, "heading"),
+        "date": _one(L, "date"), "editorial": _one(L, "editorial") == "true", "form": _one(L, "form"),
+        "page": _one(L, "page"), "line": _int(_one(L, "line")), "excerpt": excerpt(_one(L, "text")),
+        "senders": [x for x in L.get("sender", []) if x in persons],
+        "recipients": [x for x in L.get("recipient", []) if x in persons],
+        "mentions": [x for x in L.get("mentions", []) if x in persons],
+        "citations": citations(L.get("ref", [])),
+        "notes": sorted(L.get("note", []), key=lambda n: (_int(notes.get(n, {}).get("n")) or 0, n)),
+        "requests": L.get("request", []), "records": L.get("records", []),
+        "sent": sent["when"] if sent else None, "from": sent["place"] if sent else None,
+    }
+
+
+def _response(sid: str, s: dict, persons: dict, notes: dict, citations, hours: dict) -> dict:
+    return {
+        "id": sid, "request": _one(s, "request"), "outcome": _one(s, "outcome") or "other", "date": _one(s, "date"),
+        "time": (_one(s, "time") or "")[:5] or None, "text": _one(s, "text") or "",
+        "evidence": _one(s, "evidence"), "reply": _one(s, "reply"),
+        "senders": [x for x in s.get("sender", []) if x in persons],
+        "place": _one(s, "place"), "notes": [n for n in s.get("note", []) if n in notes],
+        "citations": citations(s.get("ref", [])), "line": _int(_one(s, "line")), "hours": hours.get(sid),
+    }
+
+
+def _decision(did: str, d: dict, notes: dict, citations) -> dict:
+    return {
+        "id": did, "date": _one(d, "date"), "wording": _one(d, "wording") or "",
+        "citations": citations(d.get("ref", [])), "publication": _one(d, "publication"),
+        "notes": [n for n in d.get("note", []) if n in notes], "line": _int(_one(d, "line")),
+        "page": _one(d, "page"), "letters": [],
+    }
+
+
 def _response_hours(store: ox.Store) -> dict[str, float]:
     """Hours from sending a request to the answer, as the named query `request-answers` computes them."""
-    from .resources import query_file
+    from ..resources import query_file
 
     res = run(store, query_file("request-answers").read_text(encoding="utf-8"), "request-answers")
     col = {c: i for i, c in enumerate(res.columns)}
@@ -281,7 +286,7 @@ def _response_hours(store: ox.Store) -> dict[str, float]:
     for row in res.rows:
         response, hours = row[col["response"]], row[col["hours"]]
         if response is not None and hours is not None:
-            out[short(response.value)] = float(hours.value)
+            out[short(value(response))] = float(value(hours))
     return out
 
 
@@ -316,57 +321,66 @@ def mentions_graph(c: Corpus) -> nx.Graph:
                            "named together", named=True)
 
 
+class _Chains:
+    """The decisions network as it is drawn: nodes with the letters they come from, edges named by relation."""
+
+    def __init__(self) -> None:
+        self.G = nx.DiGraph()
+
+    def node(self, n, kind, letters=(), **attrs) -> None:
+        if n not in self.G:
+            self.G.add_node(n, kind=kind, letters=set(), **attrs)
+        self.G.nodes[n]["letters"].update(letters)
+
+    def edge(self, a, b, rel) -> None:
+        if not self.G.has_edge(a, b):
+            self.G.add_edge(a, b, rel=rel, weight=1)
+
+
 def decisions_graph(c: Corpus) -> nx.DiGraph:
     """Letter → request → Stalin's response → PB decision, with who wrote each letter and who answered."""
-    G = nx.DiGraph()
-
-    def node(n, kind, letters=(), **attrs):
-        if n not in G:
-            G.add_node(n, kind=kind, letters=set(), **attrs)
-        G.nodes[n]["letters"].update(letters)
-
-    def edge(a, b, rel):
-        if not G.has_edge(a, b):
-            G.add_edge(a, b, rel=rel, weight=1)
-
+    g = _Chains()
     replies = {s["reply"] for s in c.responses.values() if s["reply"]}
     for i, x in enumerate(c.letters):
         if not (x["requests"] or x["records"] or x["id"] in replies):
             continue
-        node(x["id"], "letter", [i])
+        g.node(x["id"], "letter", [i])
         for p in x["senders"]:
-            node(p, "person", [i])
-            edge(p, x["id"], "wrote")
+            g.node(p, "person", [i])
+            g.edge(p, x["id"], "wrote")
     for rid, r in c.requests.items():
-        i = r["letter"]
-        if i is None:
-            continue
-        mine = [i]
-        outcome = c.responses[r["responses"][0]]["outcome"] if r["responses"] else "none"
-        node(rid, "request", mine, outcome=outcome)
-        edge(c.letters[i]["id"], rid, "makes request")
-        for sid in r["responses"]:
-            s = c.responses[sid]
-            node(sid, "response", mine, outcome=s["outcome"])
-            edge(rid, sid, "answered")
-            for p in s["senders"]:
-                node(p, "person", mine)
-                edge(p, sid, "answered")
-            if s["reply"] and s["reply"] in G:
-                edge(sid, s["reply"], "answer sent in")
-        for did in r["ledTo"]:
-            if did in c.decisions:
-                node(did, "decision", mine)
-                for src in r["responses"] or [rid]:
-                    edge(src, did, "led to")
+        if r["letter"] is not None:
+            _request_chain(g, c, rid, r)
     for did, d in c.decisions.items():
-        node(did, "decision", d["letters"])
+        g.node(did, "decision", d["letters"])
         for i in d["letters"]:
             x = c.letters[i]
             led = {dd for rid in x["requests"] for dd in c.requests.get(rid, {}).get("ledTo", [])}
             if did in x["records"] and did not in led:
-                edge(x["id"], did, "recorded in notes")
-    return G
+                g.edge(x["id"], did, "recorded in notes")
+    return g.G
+
+
+def _request_chain(g: _Chains, c: Corpus, rid: str, r: dict) -> None:
+    """A request, the answers to it and who gave them, and the decisions it led to."""
+    mine = [r["letter"]]
+    outcome = c.responses[r["responses"][0]]["outcome"] if r["responses"] else "none"
+    g.node(rid, "request", mine, outcome=outcome)
+    g.edge(c.letters[r["letter"]]["id"], rid, "makes request")
+    for sid in r["responses"]:
+        s = c.responses[sid]
+        g.node(sid, "response", mine, outcome=s["outcome"])
+        g.edge(rid, sid, "answered")
+        for p in s["senders"]:
+            g.node(p, "person", mine)
+            g.edge(p, sid, "answered")
+        if s["reply"] and s["reply"] in g.G:
+            g.edge(sid, s["reply"], "answer sent in")
+    for did in r["ledTo"]:
+        if did in c.decisions:
+            g.node(did, "decision", mine)
+            for src in r["responses"] or [rid]:
+                g.edge(src, did, "led to")
 
 
 # -- measures and layout -----------------------------------------------------------------------------------------

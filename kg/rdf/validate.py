@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GraphError
+from ..errors import GraphError
 
 
 @dataclass
@@ -21,15 +21,12 @@ class Report:
 def _load(graph: Path):
     import rdflib
 
-    from .store import GRAPH_FORMATS
+    from ..graphfile import graph_format
 
     graph = Path(graph)
-    if not graph.is_file():
-        raise GraphError("no such graph file", file=str(graph), hint="run `kg build` first, or give --graph")
-    fmt = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
-           ".json": "json-ld", ".rdf": "xml", ".xml": "xml"}.get(graph.suffix.lower())
-    if fmt is None or graph.suffix.lower() not in GRAPH_FORMATS:
-        raise GraphError(f"unknown graph format {graph.suffix!r}", file=str(graph))
+    # rdflib's name for each syntax, by the extension pyoxigraph gives it
+    fmt = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "jsonld": "json-ld",
+           "rdf": "xml"}[graph_format(graph).file_extension]
     g = rdflib.Dataset() if fmt in ("trig", "nquads") else rdflib.Graph()
     try:
         g.parse(graph, format=fmt)
@@ -59,7 +56,7 @@ def validate(graph: Path) -> Report:
     import pyshacl
     import rdflib
 
-    from .resources import ontology_file
+    from ..resources import ontology_file
 
     data = _load(graph)
     shapes = rdflib.Graph().parse(ontology_file("shapes.ttl"), format="turtle")

@@ -5,15 +5,15 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import SourceError
 from .build import PARSE_SHARE, Build, counts, unknown_names
-from .errors import SourceError
 
 PAGE_SUFFIXES = (".txt",)
 
 
 def default_sources() -> Path:
     """seeds/ in the current folder, else the pages shipped with the package."""
-    from .resources import data_dir
+    from ..resources import data_dir
 
     local = Path("seeds")
     if local.is_dir():
@@ -77,8 +77,8 @@ def _collector_paused():
 
 
 def _run_build(sources, out, encoding, authority, report, strict, step, jobs) -> Build:
-    from .parse.authority import load_authority
-    from .parse.coverage import require_full, write_report
+    from ..parse.authority import load_authority
+    from ..parse.coverage import require_full, write_report
     from .stream import ShardedBuild
 
     auth = load_authority(authority)

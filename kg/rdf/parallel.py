@@ -1,6 +1,7 @@
 """Work spread over the machine's cores: forked workers that inherit the parent's state instead of pickling it."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 
@@ -49,7 +50,7 @@ class Worker:
             raise self._ended() from None
 
     def _ended(self):
-        from .errors import KgError
+        from ..errors import KgError
 
         self._proc.join(timeout=1)
         return KgError(f"a worker process ended unexpectedly (exit code {self._proc.exitcode})",
@@ -78,10 +79,8 @@ class Worker:
     def close(self, now: bool = False) -> None:
         """Let the worker finish (or, `now`, stop it at once) and reap it."""
         if self._proc.is_alive() and not now:
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.send(None)
-            except OSError:
-                pass
             self._proc.join(timeout=5)
         if self._proc.is_alive():
             self._proc.terminate()
@@ -94,12 +93,13 @@ class LocalWorker:
 
     def __init__(self):
         self._state: dict = {}
-        self._pending = None
+        self._pending: tuple | None = None
 
     def call(self, fn, *args) -> None:
         self._pending = (fn, args)
 
     def result(self, on_progress=None):
+        assert self._pending is not None, "result() asked before call()"
         fn, args = self._pending
         self._pending = None
         return fn(self._state, on_progress or (lambda value: None), *args)
@@ -144,10 +144,10 @@ def _serve(conn) -> None:
         fn, args = message
         try:
             conn.send(("done", fn(state, report, *args)))
-        except BaseException as e:  # noqa: BLE001 - every failure goes back to the caller, which raises it
+        except BaseException as e:
             try:
                 conn.send(("error", e))
-            except Exception:  # noqa: BLE001 - an exception that cannot be pickled travels as text
+            except Exception:
                 conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
     conn.close()
     # Nothing is left to flush: skip freeing a large heap object by object on the way out.

@@ -9,18 +9,19 @@ Two readings, from the same text after the grammar's own codepoint escapes (``\\
   HAVING or ORDER BY). Where rdflib cannot read a query that Oxigraph may, the lexer's reading stands.
 
 A request counts as federated if either reading finds SERVICE; the server's query workers cannot open
-network connections in any case (`kg.sandbox`), so a reading both miss still reaches no other host.
+network connections in any case (`kg.web.sandbox`), so a reading both miss still reaches no other host.
 """
 from __future__ import annotations
 
 import re
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from .errors import QueryError
+from ..errors import QueryError
 
 # Brackets ( { [ nested deeper than this are refused before any parser sees them: rdflib's recursive
 # descent and Oxigraph's own parser exhaust their stacks on a few thousand levels.

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .export import PREFIXES as EXPORT_PREFIXES
-from .export import compactor
-from .namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
-from .store import MEDIA_TYPES as RDF_MEDIA_TYPES
-from .store import Store
+from ..graphfile import MEDIA_TYPES as RDF_MEDIA_TYPES
+from ..jsonld import compactor
+from ..namespace import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF, XSD
+from ..namespace import PREFIXES as GRAPH_PREFIXES
+from ..store.base import Store, value
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -65,24 +65,24 @@ def describe(store: Store, base_url: str, dumps: dict[str, Path], triples: int |
     add(ds, DCTERMS.license, _n(LICENCE))
     add(ds, VOID + "triples", _int(store.triple_count() if triples is None else triples))
     stats = store.query(_STATS, "void").rows[0]
-    for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats):
-        add(ds, VOID + prop, _int(int(term.value)))
+    for prop, term in zip(("distinctSubjects", "properties", "distinctObjects"), stats, strict=True):
+        add(ds, VOID + prop, _int(int(value(term))))
     classes = store.query(_CLASSES, "void").rows
-    short = compactor({**EXPORT_PREFIXES, "owl": str(OWL)})
+    short = compactor({**GRAPH_PREFIXES, "owl": str(OWL)})
     add(ds, VOID + "classes", _int(len(classes)))
     for cls, n in classes:
-        name = short(cls.value)
+        name = short(value(cls))
         part = _n(base + "/.well-known/void#class-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name))
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", cls)
-        add(part, VOID + "entities", _int(int(n.value)))
+        add(part, VOID + "entities", _int(int(value(n))))
     edition = store.query(_EDITION, "void").rows
     if edition:
         ed, title, publisher, issued = edition[0]
         add(ds, DCTERMS.source, ed)
-        for prop, value in ((DCTERMS.title, title), (DCTERMS.publisher, publisher), (DCTERMS.issued, issued)):
-            if value is not None:
-                add(ed, prop, value)
+        for prop, given in ((DCTERMS.title, title), (DCTERMS.publisher, publisher), (DCTERMS.issued, issued)):
+            if given is not None:
+                add(ed, prop, given)
     add(ds, VOID + "uriSpace", ox.Literal(str(ID)))
     for vocab in VOCABULARIES:
         add(ds, VOID + "vocabulary", _n(vocab))
@@ -121,7 +121,7 @@ _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?
 
 def named_graphs(store: Store) -> list[tuple[str, int]]:
     """The store's named graphs and the triples in each."""
-    return [(g.value, int(n.value)) for g, n in store.query(_GRAPHS, "named graphs").rows]
+    return [(value(g), int(value(n))) for g, n in store.query(_GRAPHS, "named graphs").rows]
 
 
 def service_description(base_url: str, triples: int, graphs: list[tuple[str, int]],

@@ -1,4 +1,4 @@
-"""The letters as CMIF (TEI correspDesc, Correspondence Metadata Interchange Format 1.1), as correspSearch reads them."""
+"""The letters as CMIF (TEI correspDesc, Correspondence Metadata Interchange Format 1.1) for correspSearch."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .namespace import BASE
+from ..namespace import BASE
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 DEFAULT_URL = BASE + "cmif.xml"
@@ -59,17 +59,23 @@ def timestamp() -> str:
     return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _select(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+    return solutions
+
+
 def _letters(quads: list[ox.Quad]) -> list[dict]:
     store = ox.Store()
     store.bulk_extend(quads)
     letters: dict[str, dict] = {}
-    for sol in store.query(_LETTERS, use_default_graph_as_union=True):
+    for sol in _select(store, _LETTERS):
         iri = sol["letter"].value
         letters[iri] = {"iri": iri, "date": sol["date"].value if sol["date"] else None,
                         "editorial": bool(sol["editorial"]) and sol["editorial"].value == "true",
                         "place": sol["place"].value if sol["place"] else None,
                         "pages": sol["pages"].value if sol["pages"] else None, "sent": [], "received": []}
-    for sol in store.query(_PARTIES, use_default_graph_as_union=True):
+    for sol in _select(store, _PARTIES):
         if sol["letter"].value in letters:
             tag = "orgName" if sol["body"].value == "true" else "persName"
             letters[sol["letter"].value][sol["role"].value].append((tag, sol["name"].value))

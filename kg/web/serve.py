@@ -1,4 +1,4 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint with a query page, dumps, the explorer and a VoID description."""
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint with a query page, dumps, the explorer and descriptions."""
 from __future__ import annotations
 
 import contextlib
@@ -13,9 +13,11 @@ import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import KgError, ServeError
-from .store import Dataset
+from ..errors import KgError, ServeError
+from ..graphfile import to_bytes
+from ..store.oxigraph import Dataset
 from .workers import UPDATE_REFUSED, Answer, Job, Limits, QueryPool, StoreSpec, text_answer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -74,8 +76,8 @@ class Site:
 
 def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
     """graph.<ext> for every dump format (the build's own files beside the graph when there) and cmif.xml."""
-    from .cmif import cmif
-    from .export import read_quads, write
+    from ..graphfile import read_quads, write
+    from ..rdf.cmif import cmif
 
     quads = read_quads(graph)
     siblings = {fmt: graph.with_suffix("." + fmt) for fmt in DUMP_FORMATS} if graph.stem == "graph" else {}
@@ -90,8 +92,8 @@ def _write_dumps(graph: Path, workdir: Path, base_url: str) -> dict[str, Path]:
 
 def prepare(settings: Settings) -> Site:
     """Open the graph, describe it, write the dumps and start the query workers."""
+    from ..store.oxigraph import OxigraphStore
     from .sandbox import available
-    from .store import OxigraphStore
     from .void import PREFIXES, SD_PREFIXES, describe, named_graphs, service_description
 
     graph = Path(settings.graph)
@@ -140,11 +142,11 @@ def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
     """Triples serialized in each RDF format a description is offered in (by protocol.Format name)."""
     import pyoxigraph as ox
 
-    from .export import jsonld
+    from ..jsonld import jsonld
 
-    return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
-            "nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-            "rdfxml": ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes),
+    return {"ttl": to_bytes(triples, ox.RdfFormat.TURTLE, prefixes=prefixes),
+            "nt": to_bytes(triples, ox.RdfFormat.N_TRIPLES),
+            "rdfxml": to_bytes(triples, ox.RdfFormat.RDF_XML, prefixes=prefixes),
             "jsonld": jsonld(triples)}
 
 
@@ -222,7 +224,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
         return e.answer
     if "update" in fields:
         return text_answer(403, UPDATE_REFUSED)
-    fmt_hint = (fields.get("format") or [None])[0]
+    fmt_hint = fields["format"][0] if fields.get("format") else None
     if method in ("GET", "HEAD") and "query" not in fields and set(fields) <= {"format"}:
         fmt = negotiate("description", accept, fmt_hint)
         if fmt is None:
@@ -246,7 +248,7 @@ def sparql_answer(site: Site, method: str, params: dict[str, list[str]], content
 
 def query_page(settings: Settings, dumps: dict[str, Path], triples: int) -> str:
     """The query page: the query library one click away, results as a table, download links; all inline."""
-    from .query import list_queries
+    from ..store.query import list_queries
 
     library = [{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()]
     page = (TEMPLATES / "sparql.html").read_text(encoding="utf-8")
@@ -271,7 +273,7 @@ def explorer_page(site: Site) -> tuple[int, str]:
     with site._explorer_lock:
         if site.explorer is None and site.explorer_error is None:
             try:
-                from .explore import explore
+                from ..explore.page import explore
             except ImportError:
                 site.explorer_error = "missing"
             else:
@@ -299,124 +301,21 @@ def _message_page(title: str, message: str) -> str:
 
 
 def app(site: Site):
-    """The ASGI application."""
+    """The ASGI application: the routes below, with the site in the application's state."""
     import anyio
-    import anyio.to_thread
     from starlette.applications import Starlette
-    from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
-    from starlette.requests import Request
-    from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
     from starlette.routing import Route
 
-    max_body = site.settings.max_body
-    # Queries wait for a worker (fairly, kg.workers.Scheduler) on threads of their own: waiting on the threads that
-    # every other request and every answer's relay share would let one client's queue starve the others.
-    waiting = anyio.CapacityLimiter(WAITING)
-
-    async def read_body(request: Request) -> bytes | None:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_body:
-            return None
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_body:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def respond(a: Answer, vary: bool = False) -> Response:
-        headers = dict(a.headers)
-        if vary:
-            headers["Vary"] = "Accept"
-        if isinstance(a.body, (bytes, bytearray)):
-            return Response(a.body, status_code=a.status, media_type=a.content_type, headers=headers)
-        spool = a.body
-
-        def pieces():
-            try:
-                while True:
-                    block = spool.read(1 << 16)
-                    if not block:
-                        return
-                    yield block
-            finally:
-                spool.close()
-
-        return StreamingResponse(iterate_in_threadpool(pieces()), status_code=a.status, media_type=a.content_type,
-                                 headers=headers)
-
-    async def sparql(request: Request) -> Response:
-        body: bytes | None = b""
-        declared = request.headers.get("content-length")
-        if request.method == "POST" or (declared and declared != "0") or "transfer-encoding" in request.headers:
-            body = await read_body(request)
-            if body is None:
-                return respond(text_answer(413, f"Request body larger than {max_body:,} bytes."))
-        if len(request.scope.get("query_string", b"")) > max_body:
-            return respond(text_answer(414, f"Request URL longer than {max_body:,} bytes: POST the query instead."))
-        try:
-            params = urllib.parse.parse_qs(request.scope.get("query_string", b"").decode("utf-8"),
-                                           keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            return respond(text_answer(400, "A URL parameter is not percent-encoded UTF-8."))
-        client = request.client.host if request.client else "local"
-        a = await anyio.to_thread.run_sync(sparql_answer, site, request.method, params,
-                                           request.headers.get("content-type", ""), body,
-                                           request.headers.get("accept"), client, limiter=waiting)
-        return respond(a, vary=True)
-
-    async def index(request: Request) -> Response:
-        return HTMLResponse(site.page)
-
-    async def explore(request: Request) -> Response:
-        status, page = await run_in_threadpool(explorer_page, site)
-        return HTMLResponse(page, status_code=status)
-
-    async def data(request: Request) -> Response:
-        name = request.path_params["name"]
-        if name == "context.jsonld":
-            from .resources import ontology_file
-
-            return FileResponse(ontology_file("context.jsonld"), media_type="application/ld+json")
-        path = site.dumps.get(name)
-        if path is None:
-            return respond(text_answer(404, f"No dump named {name}; there are: "
-                                            f"{', '.join(sorted(site.dumps))}, context.jsonld."))
-        from .void import MEDIA_TYPES
-
-        ext = name.rsplit(".", 1)[-1]
-        return FileResponse(path, media_type=MEDIA_TYPES[ext], filename=name,
-                            content_disposition_type="inline")
-
-    async def void(request: Request) -> Response:
-        from .protocol import negotiate
-
-        fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
-        if fmt is None or fmt.name not in site.void:
-            return respond(text_answer(406, "The description is offered as text/turtle, application/n-triples, "
-                                            "application/rdf+xml and application/ld+json."), vary=True)
-        return respond(Answer(200, fmt.content_type, site.void[fmt.name]), vary=True)
-
-    async def elsewhere(request: Request) -> Response:
-        if request.method in ("GET", "HEAD"):
-            return respond(text_answer(404, f"Nothing at {request.url.path}: the endpoint is /sparql, the query "
-                                            "page /, the dumps /data/, the description /.well-known/void."))
-        allow = "GET, HEAD, POST" if request.url.path in ("/sparql", "/sparql/") else "GET, HEAD"
-        return respond(Answer(405, "text/plain; charset=utf-8",
-                              b"This server is read-only: it accepts no writes (no SPARQL Update, "
-                              b"no Graph Store Protocol).\n", {"Allow": allow}))
-
     routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/sparql/", sparql, methods=["GET", "POST"]),
-        Route("/explore", explore, methods=["GET"]),
-        Route("/data/{name}", data, methods=["GET"]),
-        Route("/.well-known/void", void, methods=["GET"]),
-        Route("/{path:path}", elsewhere, methods=["GET", "HEAD"] + WRITE_METHODS),
+        Route("/", _index, methods=["GET"]),
+        Route("/sparql", _sparql, methods=["GET", "POST"]),
+        Route("/sparql/", _sparql, methods=["GET", "POST"]),
+        Route("/explore", _explore, methods=["GET"]),
+        Route("/data/{name}", _data, methods=["GET"]),
+        Route("/.well-known/void", _void, methods=["GET"]),
+        Route("/{path:path}", _elsewhere, methods=["GET", "HEAD", *WRITE_METHODS]),
     ]
     # Pages on other sites (YASGUI, notebooks in a browser) may query; the data is public and read-only, and no
     # credentials are honoured, so any origin and any request header may come, and the truncation note is shown.
@@ -425,7 +324,127 @@ def app(site: Site):
     application = Starlette(routes=routes, middleware=middleware)
     # /sparql and /sparql/ are both the endpoint; other paths are not redirected either
     application.router.redirect_slashes = False
+    application.state.site = site
+    # Queries wait for a worker (fairly, kg.web.workers.Scheduler) on threads of their own: waiting on the threads
+    # that every other request and every answer's relay share would let one client's queue starve the others.
+    application.state.waiting = anyio.CapacityLimiter(WAITING)
     return application
+
+
+def _respond(a: Answer, vary: bool = False):
+    """The HTTP response of an answer; a spooled body is relayed in blocks and closed after."""
+    from starlette.concurrency import iterate_in_threadpool
+    from starlette.responses import Response, StreamingResponse
+
+    headers = dict(a.headers)
+    if vary:
+        headers["Vary"] = "Accept"
+    if isinstance(a.body, (bytes, bytearray)):
+        return Response(a.body, status_code=a.status, media_type=a.content_type, headers=headers)
+    spool = a.body
+
+    def pieces():
+        try:
+            while block := spool.read(1 << 16):
+                yield block
+        finally:
+            spool.close()
+
+    return StreamingResponse(iterate_in_threadpool(pieces()), status_code=a.status, media_type=a.content_type,
+                             headers=headers)
+
+
+async def _read_body(request, max_body: int) -> bytes | None:
+    """The request's body, or None when it is larger than max_body."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_body:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_body:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _sparql(request):
+    import anyio.to_thread
+
+    site: Site = request.app.state.site
+    max_body = site.settings.max_body
+    body: bytes | None = b""
+    declared = request.headers.get("content-length")
+    if request.method == "POST" or (declared and declared != "0") or "transfer-encoding" in request.headers:
+        body = await _read_body(request, max_body)
+        if body is None:
+            return _respond(text_answer(413, f"Request body larger than {max_body:,} bytes."))
+    query_string = request.scope.get("query_string", b"")
+    if len(query_string) > max_body:
+        return _respond(text_answer(414, f"Request URL longer than {max_body:,} bytes: POST the query instead."))
+    try:
+        params = urllib.parse.parse_qs(query_string.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return _respond(text_answer(400, "A URL parameter is not percent-encoded UTF-8."))
+    client = request.client.host if request.client else "local"
+    a = await anyio.to_thread.run_sync(sparql_answer, site, request.method, params,
+                                       request.headers.get("content-type", ""), body, request.headers.get("accept"),
+                                       client, limiter=request.app.state.waiting)
+    return _respond(a, vary=True)
+
+
+async def _index(request):
+    from starlette.responses import HTMLResponse
+
+    return HTMLResponse(request.app.state.site.page)
+
+
+async def _explore(request):
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import HTMLResponse
+
+    status, page = await run_in_threadpool(explorer_page, request.app.state.site)
+    return HTMLResponse(page, status_code=status)
+
+
+async def _data(request):
+    from starlette.responses import FileResponse
+
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    if name == "context.jsonld":
+        from ..resources import ontology_file
+
+        return FileResponse(ontology_file("context.jsonld"), media_type="application/ld+json")
+    path = site.dumps.get(name)
+    if path is None:
+        return _respond(text_answer(404, f"No dump named {name}; there are: "
+                                         f"{', '.join(sorted(site.dumps))}, context.jsonld."))
+    from .void import MEDIA_TYPES
+
+    ext = name.rsplit(".", 1)[-1]
+    return FileResponse(path, media_type=MEDIA_TYPES[ext], filename=name, content_disposition_type="inline")
+
+
+async def _void(request):
+    from .protocol import negotiate
+
+    site: Site = request.app.state.site
+    fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
+    if fmt is None or fmt.name not in site.void:
+        return _respond(text_answer(406, "The description is offered as text/turtle, application/n-triples, "
+                                         "application/rdf+xml and application/ld+json."), vary=True)
+    return _respond(Answer(200, fmt.content_type, site.void[fmt.name]), vary=True)
+
+
+async def _elsewhere(request):
+    if request.method in ("GET", "HEAD"):
+        return _respond(text_answer(404, f"Nothing at {request.url.path}: the endpoint is /sparql, the query "
+                                         "page /, the dumps /data/, the description /.well-known/void."))
+    allow = "GET, HEAD, POST" if request.url.path in ("/sparql", "/sparql/") else "GET, HEAD"
+    return _respond(Answer(405, "text/plain; charset=utf-8",
+                           b"This server is read-only: it accepts no writes (no SPARQL Update, "
+                           b"no Graph Store Protocol).\n", {"Allow": allow}))
 
 
 @dataclass
@@ -434,7 +453,7 @@ class Server:
 
     site: Site
     sock: socket.socket
-    _uvicorn: object = None
+    _uvicorn: Any = None  # the uvicorn server while it runs
 
     @property
     def url(self) -> str:

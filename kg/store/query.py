@@ -1,4 +1,4 @@
-"""SPARQL over a built graph on any store: queries are files in queries/, or given inline."""
+"""SPARQL over a built graph on any store (`kg query`): queries are files in queries/, or given inline."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .resources import data_dir
-from .store import Result, Store, load_memory, open_store, run_oxigraph
+from ..errors import QueryError, StoreError
+from ..graphfile import to_bytes
+from ..resources import data_dir
+from .base import Result, Store
+from .endpoint import EndpointStore
+from .oxigraph import OxigraphStore, load_memory, run_oxigraph
+from .results import csv_lines
+
+STORE_KINDS = ("memory", "oxigraph")
 
 
 @dataclass
@@ -25,7 +31,7 @@ class NamedQuery:
     @property
     def description(self) -> str:
         """The first paragraph of the comment header."""
-        lines = []
+        lines: list[str] = []
         for line in self.text.splitlines():
             text = line.lstrip("#").strip()
             if not line.startswith("#") or (not text and lines) or text.lower().startswith("columns"):
@@ -70,6 +76,22 @@ def run(store: ox.Store | Store, sparql: str, source: str = "query") -> Result:
     return run_oxigraph(store, sparql, source)
 
 
+def open_store(graph: Path | None = None, kind: str = "memory", path: Path | None = None,
+               endpoint: str | None = None, endpoint_method: str = "auto") -> Store:
+    """The store a command runs on: a remote endpoint if given, else the graph file in the kind of store asked."""
+    if endpoint:
+        return EndpointStore(endpoint, method=endpoint_method)
+    if graph is None:
+        raise StoreError("no graph file given", hint="give --graph FILE, or --endpoint URL")
+    if kind == "memory":
+        return OxigraphStore.memory(graph)
+    if kind == "oxigraph":
+        if path is None:
+            raise StoreError("an on-disk Oxigraph store needs a folder", hint="give --store-path DIR")
+        return OxigraphStore.on_disk(graph, path)
+    raise StoreError(f"unknown store {kind!r}", hint=f"use one of {', '.join(STORE_KINDS)}")
+
+
 def cell(term) -> str:
     if term is None:
         return ""
@@ -81,24 +103,19 @@ def render(result: Result, fmt: str) -> str:
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
     if result.graph is not None:
-        return ox.serialize(result.graph, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return to_bytes(result.graph, ox.RdfFormat.TURTLE).decode("utf-8")
     if fmt == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(result.columns)
-        w.writerows([[cell(t) for t in row] for row in result.rows])
-        return buf.getvalue()
+        # for people and programs: a line feed ends each line, every cell is its value
+        return "".join(csv_lines(result.columns, result.rows, cell, "\n"))
     if fmt == "tsv":
         def esc(s: str) -> str:
             return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
         lines = ["\t".join(result.columns)] + ["\t".join(esc(cell(t)) for t in row) for row in result.rows]
         return "\n".join(lines) + "\n"
     if fmt == "json":
-        return json.dumps([{c: cell(t) for c, t in zip(result.columns, row) if t is not None} for row in result.rows],
-                          ensure_ascii=False, indent=1) + "\n"
+        records = [{c: cell(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
+                   for row in result.rows]
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     return table(result)
 
 
@@ -106,12 +123,13 @@ def table(result: Result, width: int = 40) -> str:
     """An aligned text table for people; long cells are wrapped, columns of node IRIs left to csv/json."""
     if not result.rows:
         return "(no rows)\n"
-    from .namespace import ID
+    from ..namespace import ID
+
+    def node(t) -> bool:  # an IRI of the graph's own nodes, or nothing
+        return t is None or (isinstance(t, ox.NamedNode) and t.value.startswith(str(ID)))
 
     keep = [i for i, c in enumerate(result.columns)
-            if not all(isinstance(row[i], ox.NamedNode) and row[i].value.startswith(str(ID)) or row[i] is None
-                       for row in result.rows)
-            or all(row[i] is None for row in result.rows)]
+            if not all(node(row[i]) for row in result.rows) or all(row[i] is None for row in result.rows)]
     if not keep:  # nothing but node IRIs: they are the answer, shown shortened
         keep = list(range(len(result.columns)))
     hidden = [c for i, c in enumerate(result.columns) if i not in keep]
@@ -119,17 +137,18 @@ def table(result: Result, width: int = 40) -> str:
     cells = [[textwrap.wrap(_short(cell(row[i])), width) or [""] for i in keep] for row in result.rows]
     widths = [max([len(c)] + [len(x) for row in cells for x in row[i]]) for i, c in enumerate(cols)]
     sep = "-+-".join("-" * w for w in widths)
-    out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths)), sep]
+    out = [" | ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)), sep]
     for row in cells:
         for k in range(max(len(x) for x in row)):
-            out.append(" | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths)).rstrip())
+            line = " | ".join((x[k] if k < len(x) else "").ljust(w) for x, w in zip(row, widths, strict=True))
+            out.append(line.rstrip())
     note = f"; IRI columns {', '.join(hidden)} in --format csv or json" if hidden else ""
     out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
 
 
 def _short(s: str) -> str:
-    from .namespace import ID
+    from ..namespace import ID
 
     return re.sub("^" + re.escape(str(ID)), "", s)
 

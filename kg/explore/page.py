@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KgError
+from ..errors import KgError
 from .network import OUTCOMES, VIEWS, Corpus, View, iri, load
 
 _HERE = Path(__file__).resolve().parent
@@ -107,7 +107,7 @@ def _label(node: str, kind: str, corpus: Corpus) -> str:
     return node
 
 
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 

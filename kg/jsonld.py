@@ -1,52 +1,16 @@
-"""Write the graph to disk: Turtle, N-Triples, TriG, N-Quads, JSON-LD and CMIF, byte-identical for the same sources."""
+"""JSON-LD under the published context (ontology/context.jsonld): compact IRIs, rdf:type as @type, named graphs
+kept, one node per line; written whole (`jsonld`) or, by the build, one named graph at a time (`jsonld_items`)."""
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespace import BASE, DCTERMS, FOAF, ID, PBO, PROV, RDF, RDFS, RICO, SCHEMA, SKOS, XSD
-from .store import RDF_FORMATS as FORMATS
-
-PREFIXES = {
-    "pbo": str(PBO._NS),
-    "id": str(ID),
-    "letter": str(ID) + "letter/",
-    "person": str(ID) + "person/",
-    "place": str(ID) + "place/",
-    "org": str(ID) + "org/",
-    "decision": str(ID) + "decision/",
-    "source": str(ID) + "source/",
-    "archive": str(ID) + "archive/",
-    "ref": str(ID) + "ref/",
-    "note": str(ID) + "note/",
-    "request": str(ID) + "request/",
-    "response": str(ID) + "response/",
-    "transmission": str(ID) + "transmission/",
-    "document": str(ID) + "document/",
-    "schema": str(SCHEMA),
-    "foaf": str(FOAF),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "rico": str(RICO),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-}
-
-
-
-def triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    """The union of all named graphs, each triple once, in a fixed order."""
-    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+from .namespace import RDF, XSD
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +62,9 @@ def compact_jsonld(expanded: list, ctx: dict) -> dict:
 
 def jsonld(data: list[ox.Quad] | list[ox.Triple]) -> bytes:
     """JSON-LD under the published context, named graphs kept."""
-    expanded = json.loads(ox.serialize(data, format=ox.RdfFormat.JSON_LD))
+    serialized = ox.serialize(data, format=ox.RdfFormat.JSON_LD)
+    assert serialized is not None  # written to no file, it is returned
+    expanded = json.loads(serialized)
     doc = compact_jsonld(expanded, context())
     return "".join(_document(doc["@graph"], doc["@context"])).encode("utf-8")
 
@@ -149,27 +115,6 @@ def _item(item: dict) -> str:
         nodes = ",\n    ".join(json.dumps(n, ensure_ascii=False) for n in item["@graph"])
         return f'{{\n   "@id": {_encode(item["@id"])},\n   "@graph": [\n    {nodes}\n   ]\n  }}'
     return json.dumps(item, ensure_ascii=False)
-
-
-def serialize(quads: list[ox.Quad], fmt: str) -> bytes:
-    """One serialization; quad formats keep the named graphs, triple formats their union."""
-    rdf_format = FORMATS[fmt]
-    data = quads if rdf_format.supports_datasets else triples(quads)
-    if fmt == "jsonld":
-        return jsonld(data)
-    prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-    return ox.serialize(data, format=rdf_format, prefixes=prefixes)
-
-
-def write(quads: list[ox.Quad], out: Path, formats=("ttl", "nt", "trig", "nq", "jsonld")) -> list[Path]:
-    """Write graph.<ext> for each format into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        path = out / f"graph.{'jsonld' if fmt == 'jsonld' else fmt}"
-        path.write_bytes(serialize(quads, fmt))
-        written.append(path)
-    return written
 
 
 def compactor(prefixes: dict[str, str]):
@@ -229,53 +174,3 @@ def _graph_item(graph: str, triples: list[tuple[str, str, str]], short, ref) -> 
 
 
 _encode = json.encoder.encode_basestring
-
-
-EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "cmif")
-
-
-@dataclass
-class Exported:
-    """What `kg export` wrote."""
-
-    path: Path
-    format: str
-    items: int  # triples, quads, or letters (CMIF)
-    unit: str
-
-
-def read_quads(graph: Path) -> list[ox.Quad]:
-    """Every quad of a graph file (format from its extension)."""
-    from .errors import GraphError
-    from .store import graph_format
-
-    fmt = graph_format(graph)
-    try:
-        return list(ox.parse(path=str(graph), format=fmt))
-    except SyntaxError as e:
-        raise GraphError(f"is not valid {fmt.name}: {e}", file=str(graph)) from None
-    except OSError as e:
-        raise GraphError(f"cannot be read: {e}", file=str(graph)) from None
-
-
-def export(graph: Path, fmt: str, out: Path, base_url: str | None = None) -> Exported:
-    """Write the graph file in another format (CMIF: the letters as TEI correspDesc)."""
-    from .errors import KgError
-
-    if fmt not in EXPORT_FORMATS:
-        raise KgError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}")
-    quads = read_quads(Path(graph))
-    if fmt == "cmif":
-        from .cmif import cmif
-
-        data, count = cmif(quads, url=base_url)
-        unit = "letters"
-    else:
-        data = serialize(quads, fmt)
-        count = len(quads) if FORMATS[fmt].supports_datasets else len(triples(quads))
-        unit = "quads" if FORMATS[fmt].supports_datasets else "triples"
-    out = Path(out)
-    if out.parent != Path(""):
-        out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return Exported(out, fmt, count, unit)

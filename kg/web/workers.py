@@ -4,10 +4,10 @@ pyoxigraph offers no way to cancel a running query, and it holds the GIL while i
 thread spinning beside a 1.7 s query made it take 3.6 s), so neither threads nor signals can stop one;
 a process can be killed and replaced while the other workers go on serving.
 
-Each worker opens the graph, then gives up the network (`kg.sandbox`), then answers jobs on a thread with a
-deep stack (`kg.sparql.deep_call`): it reads the query, negotiates the format, evaluates, and sends the answer
-back in pieces as it is written, cut at the row limit, so that neither the worker nor the server ever holds
-more than the rows it sends. Workers are handed out fairly (`Scheduler`): in order of arrival, but never more
+Each worker opens the graph, then gives up the network (`kg.web.sandbox`), then answers jobs on a thread with
+a deep stack (`kg.store.sparql.deep_call`): it reads the query, negotiates the format, evaluates, and sends the
+answer back in pieces as it is written, cut at the row limit, so that neither the worker nor the server ever
+holds more than the rows it sends. Workers are handed out fairly (`Scheduler`): in order of arrival, but never more
 than a quota at once to one client, so one client's expensive queries cannot hold every worker.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import KgError, QueryError, ServeError
-from .store import Dataset
+from ..errors import KgError, QueryError, ServeError
+from ..store.oxigraph import Dataset
 
 # A fresh process re-imports kg rather than inheriting the server's threads and sockets.
 _CTX = mp.get_context("spawn")
@@ -77,7 +77,7 @@ SERVICE_REFUSED = ("SERVICE (federated query to another endpoint) is disabled on
 
 
 def _open(spec: StoreSpec):
-    from .store import OxigraphStore
+    from ..store.oxigraph import OxigraphStore
 
     if spec.store_path is not None:
         return OxigraphStore.on_disk(spec.graph, spec.store_path, read_only=True, sha256=spec.sha256,
@@ -96,96 +96,116 @@ class Limits:
 
 def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> None:
     """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers."""
-    import pyoxigraph as ox
+    from ..store.oxigraph import evaluate
 
-    from .protocol import NotRepresentable, negotiate, offered, write_boolean, write_graph, write_solutions
-    from .sparql import read_query
-    from .store import evaluate
-
-    try:
-        info = read_query(job.sparql, "query", parse=True)
-    except QueryError as e:
-        send(("done", text_answer(400, e.message)))
-        return
-    if info.form == "update":
-        send(("done", text_answer(403, UPDATE_REFUSED)))
-        return
-    if info.service and not job.allow_service:
-        send(("done", text_answer(403, SERVICE_REFUSED)))
-        return
-    if not info.parsed and not sandboxed and not job.allow_service:
-        send(("done", text_answer(400, "This query cannot be read by the SPARQL parser that checks it for SERVICE, "
-                                       "and this server cannot keep its query workers off the network.")))
-        return
-    fmt = negotiate(info.kind, job.accept, job.format)
-    if fmt is None:
-        types = ", ".join(dict.fromkeys(offered(info.kind)))
-        send(("done", text_answer(406, f"None of the types in Accept ({job.accept}) is offered for this query; "
-                                       f"offered: {types}.")))
+    refused, info, fmt = _admit(job, sandboxed)
+    if refused is not None:
+        send(("done", refused))
         return
     try:
         res = evaluate(store.store, job.sparql, info, job.dataset, job.base_iri)
     except QueryError as e:
         send(("done", text_answer(400, e.message)))
         return
+    send(("done", _write(res, info, fmt, limits, send, sandboxed)))
+
+
+def _admit(job: Job, sandboxed: bool):
+    """A refusal (or None), the query's reading and the format to answer in."""
+    from ..store.sparql import read_query
+    from .protocol import negotiate, offered
+
+    try:
+        info = read_query(job.sparql, "query", parse=True)
+    except QueryError as e:
+        return text_answer(400, e.message), None, None
+    if info.form == "update":
+        return text_answer(403, UPDATE_REFUSED), info, None
+    if info.service and not job.allow_service:
+        return text_answer(403, SERVICE_REFUSED), info, None
+    if not info.parsed and not sandboxed and not job.allow_service:
+        return text_answer(400, "This query cannot be read by the SPARQL parser that checks it for SERVICE, and "
+                                "this server cannot keep its query workers off the network."), info, None
+    fmt = negotiate(info.kind, job.accept, job.format)
+    if fmt is None:
+        types = ", ".join(dict.fromkeys(offered(info.kind)))
+        return text_answer(406, f"None of the types in Accept ({job.accept}) is offered for this query; "
+                                f"offered: {types}."), info, None
+    return None, info, fmt
+
+
+class _Budget:
+    """What an answer may still hold; the header says where it was cut."""
+
+    def __init__(self, limits: Limits, what: str):
+        self.limits, self.what, self.sent = limits, what, 0
+        self.headers: dict[str, str] = {}
+
+    def within(self, items):
+        for n, item in enumerate(items):
+            if n == self.limits.rows:
+                self.headers["X-Result-Truncated"] = f"more than {n} {self.what}; first {n} sent"
+                return
+            if self.sent > self.limits.bytes:
+                self.headers["X-Result-Truncated"] = (f"more than {self.limits.bytes:,} bytes; "
+                                                      f"first {n} {self.what} sent")
+                return
+            yield item
+
+
+def _write(res, info, fmt, limits: Limits, send, sandboxed: bool) -> Answer:
+    """Write an evaluated query's answer in pieces, cut at the limits; the final Answer (or an error's)."""
+    import pyoxigraph as ox
+
+    from .protocol import NotRepresentable, negotiate, write_boolean, write_graph
+
     real = "boolean" if isinstance(res, ox.QueryBoolean) else "solutions" if isinstance(res, ox.QuerySolutions) \
         else "graph"
     if real != info.kind:
         # the reading of the form was wrong (an odd query); answer in this kind's default
         fmt = negotiate(real, None)
     assert fmt is not None  # without an Accept header every kind has a default
-    headers: dict[str, str] = {}
-    sent = 0
-
-    def within(items):
-        """The items while the answer is within its limits; the header says where it was cut."""
-        what = "triples" if real == "graph" else "rows"
-        for n, item in enumerate(items):
-            if n == limits.rows:
-                headers["X-Result-Truncated"] = f"more than {limits.rows} {what}; first {limits.rows} sent"
-                return
-            if sent > limits.bytes:
-                headers["X-Result-Truncated"] = f"more than {limits.bytes:,} bytes; first {n} {what} sent"
-                return
-            yield item
-
+    budget = _Budget(limits, "triples" if real == "graph" else "rows")
     try:
         if real == "boolean":
             send(("chunk", write_boolean(bool(res), fmt.name)))
         elif real == "graph":
             triples = []
-            for t in within(res):
+            for t in budget.within(res):
                 triples.append(t)
-                sent += len(str(t))
+                budget.sent += len(str(t))
             send(("chunk", write_graph(triples, fmt.name)))
         else:
-            columns = [v.value for v in res.variables]
-            rows = ([sol[c] for c in columns] for sol in within(res))
-            pending: list[str] = []
-            size = 0
-            for piece in write_solutions(columns, rows, fmt.name):
-                pending.append(piece)
-                size += len(piece)
-                sent += len(piece)
-                if size >= CHUNK:
-                    send(("chunk", "".join(pending).encode("utf-8")))
-                    pending, size = [], 0
-            send(("chunk", "".join(pending).encode("utf-8")))
+            _write_solutions(res, fmt.name, budget, send)
     except NotRepresentable as e:
-        send(("done", text_answer(406, str(e))))
-        return
+        return text_answer(406, str(e))
     except (OSError, ValueError, RuntimeError) as e:
         if sandboxed and "os error 13" in str(e):
             # EACCES while evaluating: the sandbox refused a connection, which only SERVICE makes
-            send(("done", text_answer(403, SERVICE_REFUSED)))
-        else:
-            send(("done", text_answer(400 if isinstance(e, ValueError) else 500, f"query failed: {e}")))
-        return
-    send(("done", Answer(200, fmt.content_type, b"", headers)))
+            return text_answer(403, SERVICE_REFUSED)
+        return text_answer(400 if isinstance(e, ValueError) else 500, f"query failed: {e}")
+    return Answer(200, fmt.content_type, b"", budget.headers)
+
+
+def _write_solutions(res, fmt: str, budget: _Budget, send) -> None:
+    from .protocol import write_solutions
+
+    columns = [v.value for v in res.variables]
+    rows = ([sol[c] for c in columns] for sol in budget.within(res))
+    pending: list[str] = []
+    size = 0
+    for piece in write_solutions(columns, rows, fmt):
+        pending.append(piece)
+        size += len(piece)
+        budget.sent += len(piece)
+        if size >= CHUNK:
+            send(("chunk", "".join(pending).encode("utf-8")))
+            pending, size = [], 0
+    send(("chunk", "".join(pending).encode("utf-8")))
 
 
 def _serve_jobs(conn, store, limits: Limits, sandboxed: bool) -> None:
-    from .sparql import deep_call
+    from ..store.sparql import deep_call
 
     while True:
         try:
@@ -194,7 +214,7 @@ def _serve_jobs(conn, store, limits: Limits, sandboxed: bool) -> None:
             return  # the server went away
         try:
             # Oxigraph parses and evaluates recursively: each job runs on a deep stack of its own
-            # (kg.sparql.DEEP_STACK), whose pages go back to the system when it ends.
+            # (kg.store.sparql.DEEP_STACK), whose pages go back to the system when it ends.
             deep_call(answer, store, job, limits, conn.send, sandboxed)
         except (EOFError, OSError):
             return
@@ -328,7 +348,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> "QueryPool":
+    def start(self) -> QueryPool:
         """Start every worker and wait until each has opened the graph."""
         workers = [self._spawn() for _ in range(self.size)]
         try:
@@ -392,7 +412,7 @@ class QueryPool:
         # The wait for a worker has its own limit; the query gets the whole time limit once it has one, so that a
         # query handed a worker late is not stopped (and the worker ended) for time it did not use.
         deadline = time.monotonic() + self.timeout
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (the response relays and closes it)
         try:
             final = _relay(w, job, deadline, spool)
         except (EOFError, OSError) as e:

@@ -1,18 +1,19 @@
 """The SPARQL 1.1 Protocol's side of a query: content negotiation and the result formats, written as they come."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .sparql import FORMS, QueryInfo, lexical
-from .store import MEDIA_TYPES, RESULT_MEDIA
+from ..graphfile import MEDIA_TYPES, to_bytes
+from ..jsonld import jsonld
+from ..namespace import PREFIXES
+from ..store.results import RESULT_MEDIA, csv_lines
+from ..store.sparql import FORMS, QueryInfo, lexical
 
 UTF8 = "; charset=utf-8"
 
@@ -221,7 +222,8 @@ def _xml_term(t) -> str:
                 f"<object>{_xml_term(t.object)}</object></triple>")
     value = escape(_check_xml(t.value), {"\r": "&#13;"})
     if t.language:
-        direction = f" its:dir={quoteattr(_direction(t))}" if _direction(t) else ""
+        way = _direction(t)
+        direction = f" its:dir={quoteattr(way)}" if way else ""
         return f"<literal xml:lang={quoteattr(t.language)}{direction}>{value}</literal>"
     if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         return f"<literal datatype={quoteattr(t.datatype.value)}>{value}</literal>"
@@ -245,18 +247,12 @@ def _tsv_value(t) -> str:
     return str(t).replace("\t", "\\t")
 
 
-def _csv_row(values: list[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(values)
-    return buf.getvalue()
-
-
 def write_boolean(value: bool, fmt: str) -> bytes:
     """An ASK answer in SPARQL JSON or XML."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-            f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode("utf-8")
+            f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode()
 
 
 def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[str]:
@@ -265,7 +261,7 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
         yield '{"head": {"vars": ' + json.dumps(columns, ensure_ascii=False) + '}, "results": {"bindings": ['
         sep = ""
         for row in rows:
-            yield sep + json.dumps({c: _json_term(t) for c, t in zip(columns, row) if t is not None},
+            yield sep + json.dumps({c: _json_term(t) for c, t in zip(columns, row, strict=True) if t is not None},
                                    ensure_ascii=False)
             sep = ", "
         yield "]}}"
@@ -275,12 +271,11 @@ def write_solutions(columns: list[str], rows: Iterable, fmt: str) -> Iterator[st
                + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>\n<results>\n")
         for row in rows:
             yield "<result>" + "".join(f"<binding name={quoteattr(c)}>{_xml_term(t)}</binding>"
-                                       for c, t in zip(columns, row) if t is not None) + "</result>\n"
+                                       for c, t in zip(columns, row, strict=True) if t is not None) + "</result>\n"
         yield "</results>\n</sparql>\n"
     elif fmt == "csv":
-        yield _csv_row(columns)
-        for row in rows:
-            yield _csv_row([_csv_value(t) for t in row])
+        # SPARQL 1.1 CSV: lines end in CRLF, blank nodes keep their _: label
+        yield from csv_lines(columns, rows, _csv_value, "\r\n")
     elif fmt == "tsv":
         yield "\t".join("?" + c for c in columns) + "\n"
         for row in rows:
@@ -295,22 +290,18 @@ def write_graph(triples: list[ox.Triple], fmt: str) -> bytes:
         raise NotRepresentable("the answer holds a triple term, which RDF/XML and JSON-LD cannot carry yet; "
                                "ask for text/turtle or application/n-triples")
     if fmt == "jsonld":
-        from .export import jsonld
-
         return jsonld(triples)
     if fmt == "rdfxml":
         for t in triples:
-            if not _XML_LOCAL.search(t.predicate.value):
+            if isinstance(t.predicate, ox.NamedNode) and not _XML_LOCAL.search(t.predicate.value):
                 raise NotRepresentable(f"the predicate <{t.predicate.value}> ends in no XML name, so RDF/XML cannot "
                                        "write it; ask for text/turtle or application/n-triples")
             for term in (t.subject, t.predicate, t.object):
-                if not isinstance(term, ox.BlankNode):
+                if isinstance(term, (ox.NamedNode, ox.Literal)):
                     _check_xml(term.value)
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
-    from .export import PREFIXES
-
+        return to_bytes(triples, ox.RdfFormat.RDF_XML)
     rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
-    return ox.serialize(triples, format=rdf, prefixes=PREFIXES if fmt == "ttl" else None)
+    return to_bytes(triples, rdf, prefixes=PREFIXES if fmt == "ttl" else None)
 
 
 def capped(items: Iterable, limit: int, on_cut: Callable[[], None]) -> Iterator:
