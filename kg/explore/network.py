@@ -15,10 +15,12 @@ from ..errors import GraphError
 from ..namespace import BASE
 from ..store.base import value
 from ..store.query import load_store, run
+from ..vocabulary import Outcome
 
 ID_BASE = BASE + "id/"
 VIEWS = ("correspondence", "decisions", "mentions")
-OUTCOMES = ("agreed", "rejected", "abstained", "amended", "other", "none")
+# The outcomes a response has, and "none" for a request with no response.
+OUTCOMES = (*(o.value for o in Outcome), "none")
 # Above this many nodes betweenness is estimated from a seeded sample of sources and the browser's
 # physics lays the network out: exact values and networkx's layout grow too slow for a historian waiting.
 LARGE = 500

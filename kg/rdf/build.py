@@ -14,6 +14,7 @@ from ..namespace import ID
 from ..parse import link_replies, parse_file, slug
 from ..parse.authority import Authority, load_authority
 from ..parse.records import ArchiveRef, Letter, Page, Response, Warning_
+from ..vocabulary import Outcome
 
 
 class _Cached:
@@ -38,8 +39,8 @@ EDITION = ox.NamedNode(ID + "edition/stalin-kaganovich-correspondence-1931-1936"
 
 FORM_TERMS = {"Encryption": PBO.Encryption, "Cipher": PBO.Cipher, "Telegram": PBO.Telegram,
               "Telephone message": PBO.TelephoneMessage, "Direct wire note": PBO.DirectWireNote}
-OUTCOME_TERMS = {"agreed": PBO.Agreed, "rejected": PBO.Rejected, "abstained": PBO.Abstained,
-                 "amended": PBO.Amended, "other": PBO.OtherOutcome}
+OUTCOME_TERMS = {Outcome.AGREED: PBO.Agreed, Outcome.REJECTED: PBO.Rejected, Outcome.ABSTAINED: PBO.Abstained,
+                 Outcome.AMENDED: PBO.Amended, Outcome.OTHER: PBO.OtherOutcome}
 
 
 @lru_cache(maxsize=4096)
