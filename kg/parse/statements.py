@@ -20,6 +20,7 @@ from .statement_kinds import KINDS, Statement
 from .wordings.base import Wordings
 
 Trigger = tuple[int, int, str]  # start, end, kind
+AnswerPatterns = tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
 
 
 class Piece(NamedTuple):
@@ -82,7 +83,7 @@ def _pieces(text: str, refs: list[tuple[int, int, ArchiveRef]]) -> Iterator[Piec
     return iter(bounds)
 
 
-def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx: tuple[re.Pattern[str], ...],
+def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx: AnswerPatterns,
                   anchor: str | None, continues: bool) -> str | None:
     """Read the statements of one stretch; the anchor for relative dates after it."""
     seg.triggers = dedupe(sorted(_find(ctx, seg, answer_rx)))
@@ -102,10 +103,12 @@ def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx
     return anchor
 
 
-def _find(ctx: Context, seg: Segment, answer_rx: tuple[re.Pattern[str], ...]) -> Iterator[Trigger]:
-    for rx in answer_rx:
+def _find(ctx: Context, seg: Segment, answer_rx: AnswerPatterns) -> Iterator[Trigger]:
+    for rx, named in answer_rx:
         for m in rx.finditer(seg.text):
-            seg.worded.setdefault(m.span(), ctx.w.answers.wording_outcome.get(m.lastgroup or ""))
+            wording = named.match(seg.text, m.start())
+            seg.worded.setdefault(m.span(), ctx.w.answers.wording_outcome.get(wording.lastgroup or "") if wording
+                                  else None)
             yield m.start(), m.end(), "response"
     for rx in ctx.w.decisions.trigger_rx:
         yield from ((m.start(), m.end(), "decision") for m in rx.finditer(seg.text))
@@ -142,8 +145,13 @@ def decision_named_twice(before: Trigger, t: Trigger) -> bool:
 
 
 @lru_cache(maxsize=256)
-def answer_patterns(w: Wordings, recips: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """What a note says when the recipients answer: compiled once per set of recipients."""
+def answer_patterns(w: Wordings, recips: tuple[str, ...]) -> AnswerPatterns:
+    """What a note says when the recipients answer, compiled once per set of recipients: each pattern to find it
+    with, and the same with the wordings named, to tell which one (only where one is found: it is slower)."""
     who = "(?:" + "|".join(re.escape(r) for r in recips) + ")"
-    return tuple(re.compile(frame.replace("<WHO>", who).replace("<WORDS>", words))
-                 for frame, words in zip(w.answers.frames, w.answers.wording_groups(), strict=True))
+
+    def frame(text: str, words: str) -> re.Pattern[str]:
+        return re.compile(text.replace("<WHO>", who).replace("<WORDS>", words))
+
+    plain, named = w.answers.wording_groups(named=False), w.answers.wording_groups()
+    return tuple((frame(f, p), frame(f, n)) for f, p, n in zip(w.answers.frames, plain, named, strict=True))

@@ -141,12 +141,14 @@ class Answers:
         table = {f"a{k}": outcome for k, (_, outcome) in enumerate(self.verbs + self.nouns + self.passives)}
         _set(self, outcome_rx=rules, amended=amended, wording_outcome=table)
 
-    def wording_groups(self) -> tuple[str, str, str]:
-        """The verbs, nouns and passives as alternatives in named groups, which tell the outcome of a match."""
+    def wording_groups(self, named: bool = True) -> tuple[str, str, str]:
+        """The verbs, nouns and passives as alternatives; named groups tell which wording (so which outcome)
+        a match is."""
         k = 0
         out = []
         for table in (self.verbs, self.nouns, self.passives):
-            out.append("|".join(f"(?P<a{k + j}>{wording})" for j, (wording, _) in enumerate(table)) or NEVER.pattern)
+            groups = (f"(?P<a{k + j}>{wording})" if named else wording for j, (wording, _) in enumerate(table))
+            out.append("|".join(groups) or NEVER.pattern)
             k += len(table)
         return out[0], out[1], out[2]
 
