@@ -32,6 +32,9 @@ class ArchiveRef:
     description: str | None = None
     # Parts whose written form differs from the normalised value ("Op. P." → 11).
     slips: dict[str, str] = field(default_factory=dict)
+    slip_rules: dict[str, str] = field(default_factory=dict)  # part → name of the rule that normalised it
+    ibid_of: int | None = None  # line of the reference an "Ibid." was completed from
+    ibid_candidates: list[str] = field(default_factory=list)  # citations an ambiguous "Ibid." could mean
 
     @property
     def citation(self) -> str:
@@ -44,6 +47,17 @@ class ArchiveRef:
         if not (self.fond or self.delo) and self.description:
             text = f"{text} {self.description}".strip()
         return text
+
+
+@dataclass(slots=True)
+class DateRange:
+    """A date as the source gives it: the words, and the interval they allow, in EDTF."""
+
+    expressed: str  # as written, brackets included: "[Between August 10 and 14, 1931]"
+    edtf: str  # "1934-10-09", "1934-10", "1931-08-10/1931-08-14", "1934-10-03/..", "../1932-06-12"
+    earliest: str | None  # first day the interval allows (ISO), None when open at the start
+    latest: str | None  # last day it allows (ISO), None when open at the end
+    supplied: str | None = None  # what the editors supplied in [ ]: "whole", "year", "month", "day", or None
 
 
 @dataclass(slots=True)
@@ -68,6 +82,7 @@ class Transmission:
     date: str | None = None  # ISO date
     time: str | None = None  # HH:MM
     incoming_no: str | None = None
+    date_range: DateRange | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +110,9 @@ class Response:
     ref: ArchiveRef | None = None
     reply_line: int | None = None  # heading line of the reply letter
     reply_source: str | None = None
+    words_line: int | None = None  # line of the words that state the answer (the note may begin earlier)
+    rule: str = ""  # name of the wording that read the outcome
+    date_range: DateRange | None = None
 
     @property
     def footnote_line(self) -> int | None:
@@ -112,6 +130,21 @@ class Decision:
     ref: ArchiveRef | None = None  # the first place the note cites
     publication: str | None = None
     more_refs: list[ArchiveRef] = field(default_factory=list)  # further places cited for the same decision
+    words_line: int | None = None  # line of the words that state the decision
+    protocol: str | None = None  # PB protocol number, where the note gives it
+    item: str | None = None  # item (punkt) of the protocol
+    rule: str = ""  # name of the wording that found it
+
+
+@dataclass(slots=True)
+class Request:
+    """One thing a letter asks the addressee to decide, with the answer the edition records."""
+
+    line: int  # line of the words that ask
+    text: str
+    number: str | None = None  # the point's number where the letter numbers its points
+    response: Response | None = None
+    rule: str = ""  # name of the wording that found it
 
 
 @dataclass(slots=True)
@@ -142,6 +175,7 @@ class Letter:
     date: str | None = None  # ISO date, or YYYY-MM when only the month is known
     date_as_written: str = ""
     date_editorial: bool = False
+    date_range: DateRange | None = None
     edition: str | None = None
     edition_line: int | None = None
     archive_line: int | None = None
@@ -165,8 +199,9 @@ class Letter:
     forwarded_no: str | None = None
     forwarded_by: str | None = None
     footnotes: list[Footnote] = field(default_factory=list)
-    request_text: str | None = None
+    request_text: str | None = None  # the first request's words (requests[0])
     request_line: int | None = None
+    requests: list[Request] = field(default_factory=list)  # every request, in the order of the text
     cited_numbers: list[tuple[int, str]] = field(default_factory=list)  # (line, "121") from "Your 121"
     reply_outcome: Outcome | None = None
     reply_text: str | None = None
