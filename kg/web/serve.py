@@ -1,4 +1,5 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint with a query page, dumps, the explorer and descriptions."""
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint with a query page, dumps, the explorer, descriptions, and
+the graph's IRIs and ontology dereferenced."""
 from __future__ import annotations
 
 import contextlib
@@ -18,6 +19,8 @@ from typing import Any
 from ..errors import KgError, ServeError
 from ..graphfile import to_bytes
 from ..store.oxigraph import Dataset
+from .deref import EXTENSIONS, Describe, Description
+from .ontology import Ontology
 from .workers import UPDATE_REFUSED, Answer, Job, Limits, QueryPool, StoreSpec, text_answer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,6 +68,7 @@ class Site:
     base_url: str
     graphs: list[tuple[str, int]] = field(default_factory=list)  # the named graphs and their sizes
     notes: list[str] = field(default_factory=list)  # warnings for whoever starts the server
+    ontology: Ontology | None = None
     explorer: Path | None = None
     explorer_error: str | None = None
     _explorer_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -125,6 +129,7 @@ def prepare(settings: Settings) -> Site:
         store.close()
         del store
         page = query_page(settings, dumps, triples)
+        ontology = _ontology()
         pool = QueryPool(spec, size=settings.workers, timeout=settings.timeout,
                          limits=Limits(settings.max_rows, settings.max_bytes), per_client=settings.per_client).start()
         if spec.sandbox and pool.unsandboxed:
@@ -135,7 +140,18 @@ def prepare(settings: Settings) -> Site:
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    return Site(settings, pool, dumps, void, description, page, workdir, triples, base_url, graphs, notes)
+    return Site(settings, pool, dumps, void, description, page, workdir, triples, base_url, graphs, notes,
+                ontology=ontology)
+
+
+def _ontology() -> Ontology:
+    """The ontology file shipped with the package, in every format /ontology offers."""
+    from ..namespace import PREFIXES as GRAPH_PREFIXES
+    from ..resources import ontology_file
+    from .ontology import load
+
+    return load(ontology_file("pbo.ttl").read_bytes(),
+                lambda triples: rdf_formats(triples, {**GRAPH_PREFIXES, "owl": "http://www.w3.org/2002/07/owl#"}))
 
 
 def rdf_formats(triples: list, prefixes: dict[str, str]) -> dict[str, bytes]:
@@ -314,6 +330,11 @@ def app(site: Site):
         Route("/sparql/", _sparql, methods=["GET", "POST"]),
         Route("/explore", _explore, methods=["GET"]),
         Route("/data/{name}", _data, methods=["GET"]),
+        Route("/data/{path:path}", _description, methods=["GET"]),
+        Route("/page/{path:path}", _page, methods=["GET"]),
+        Route("/id/{path:path}", _thing, methods=["GET"]),
+        Route("/ontology", _ontology_route, methods=["GET"]),
+        Route("/ontology.{ext}", _ontology_route, methods=["GET"]),
         Route("/.well-known/void", _void, methods=["GET"]),
         Route("/{path:path}", _elsewhere, methods=["GET", "HEAD", *WRITE_METHODS]),
     ]
@@ -418,6 +439,9 @@ async def _data(request):
         return FileResponse(ontology_file("context.jsonld"), media_type="application/ld+json")
     path = site.dumps.get(name)
     if path is None:
+        if name.rsplit(".", 1)[-1] in EXTENSIONS:
+            # the description of an IRI one step under /id/ (any other is under /data/… with a slash)
+            return await _description(request)
         return _respond(text_answer(404, f"No dump named {name}; there are: "
                                          f"{', '.join(sorted(site.dumps))}, context.jsonld."))
     from .void import MEDIA_TYPES
@@ -440,11 +464,138 @@ async def _void(request):
 async def _elsewhere(request):
     if request.method in ("GET", "HEAD"):
         return _respond(text_answer(404, f"Nothing at {request.url.path}: the endpoint is /sparql, the query "
-                                         "page /, the dumps /data/, the description /.well-known/void."))
+                                         "page /, the dumps /data/, the description /.well-known/void, the graph's "
+                                         "things /id/…, the ontology /ontology."))
     allow = "GET, HEAD, POST" if request.url.path in ("/sparql", "/sparql/") else "GET, HEAD"
     return _respond(Answer(405, "text/plain; charset=utf-8",
                            b"This server is read-only: it accepts no writes (no SPARQL Update, "
                            b"no Graph Store Protocol).\n", {"Allow": allow}))
+
+
+# ------------------------------------------------------------------------------------------- dereferencing
+
+
+DEREF_TYPES = ("text/turtle, application/ld+json, application/rdf+xml, application/n-triples and text/html")
+
+
+async def _lookup(request, iri: str, probe: bool = False):
+    """What a worker finds about an IRI (a Description, or for a probe whether it is known), or an Answer if none."""
+    import anyio.to_thread
+
+    site: Site = request.app.state.site
+    client = request.client.host if request.client else "local"
+    job = Describe(iri, probe=probe, limit=site.settings.max_rows)
+    return await anyio.to_thread.run_sync(site.pool.describe, job, client, limiter=request.app.state.waiting)
+
+
+def _unknown(iri: str) -> Answer:
+    return text_answer(404, f"The graph says nothing about <{iri}>.")
+
+
+async def _thing(request):
+    """/id/{path}: 303 See Other to the description in the format the client prefers, 404 for an unknown IRI."""
+    from .deref import FORMAT_EXTENSION, ID_BASE, url_path
+    from .protocol import negotiate
+
+    path = request.path_params["path"]
+    iri = ID_BASE + path
+    if not path:
+        return _respond(text_answer(404, "/id/ alone names nothing; the graph's things are at /id/person/…, "
+                                         "/id/letter/… and so on (see the query page)."), vary=True)
+    found = await _lookup(request, iri, probe=True)
+    if isinstance(found, Answer):
+        return _respond(found, vary=True)
+    if not found:
+        return _respond(_unknown(iri), vary=True)
+    fmt = negotiate("description", request.headers.get("accept"))
+    if fmt is None:
+        return _respond(text_answer(406, f"<{iri}> is described in {DEREF_TYPES}."), vary=True)
+    target = "/page/" + url_path(path) if fmt.name == "html" else \
+        f"/data/{url_path(path)}.{FORMAT_EXTENSION[fmt.name]}"
+    return _respond(Answer(303, "text/plain; charset=utf-8", f"See {target}\n".encode(), {"Location": target}),
+                    vary=True)
+
+
+async def _description(request):
+    """/data/{path}.{ext}: the description of the IRI under /id/{path} in the format its extension names."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .deref import EXTENSIONS, ID_BASE, document_triples
+    from .protocol import NotRepresentable, write_graph
+
+    site: Site = request.app.state.site
+    path = request.path_params.get("path") or request.path_params["name"]
+    stem, _, ext = path.rpartition(".")
+    if ext not in EXTENSIONS or not stem:
+        return _respond(text_answer(404, f"Nothing at /data/{path}: a description is at /data/{{path}}.ttl, .jsonld, "
+                                         ".rdf or .nt for the IRI under /id/{path}."))
+    iri = ID_BASE + stem
+    found = await _lookup(request, iri)
+    if isinstance(found, Answer):
+        return _respond(found)
+    if found is None:
+        return _respond(_unknown(iri))
+    assert isinstance(found, Description)
+    triples = document_triples(found, site.base_url + str(request.url.path))
+    fmt = EXTENSIONS[ext]
+    try:
+        body = await run_in_threadpool(write_graph, triples, fmt)
+    except NotRepresentable as e:
+        return _respond(text_answer(406, str(e)))
+    from .protocol import GRAPH_TYPES
+
+    content_type = next(f.content_type for f in GRAPH_TYPES.values() if f.name == fmt)
+    return _respond(Answer(200, content_type, body, _truncated(found)))
+
+
+def _truncated(d: Description) -> dict[str, str]:
+    if d.cut:
+        return {"X-Result-Truncated": f"more than {len(d.about)} triples about it; first {len(d.about)} sent"}
+    return {}
+
+
+async def _page(request):
+    """/page/{path}: the description of the IRI under /id/{path} as a page for people."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import HTMLResponse
+
+    from .deref import ID_BASE, html_page
+
+    site: Site = request.app.state.site
+    path = request.path_params["path"]
+    iri = ID_BASE + path
+    found = await _lookup(request, iri) if path else None
+    if isinstance(found, Answer):
+        message = found.body.decode("utf-8") if isinstance(found.body, bytes) else "The lookup failed."
+        return HTMLResponse(_message_page("Not available now", message), status_code=found.status)
+    if not isinstance(found, Description):
+        return HTMLResponse(_message_page("Not found", f"The graph says nothing about <{iri}>."), status_code=404)
+    labels = site.ontology.labels if site.ontology else {}
+    page = await run_in_threadpool(html_page, found, path, labels)
+    return HTMLResponse(page, headers=_truncated(found))
+
+
+async def _ontology_route(request):
+    """/ontology: 303 to /ontology.{ext} by Accept; /ontology.ttl, .jsonld, .rdf, .nt, .html: the ontology."""
+    from .ontology import EXTENSIONS
+    from .protocol import GRAPH_TYPES, HTML, negotiate
+
+    site: Site = request.app.state.site
+    assert site.ontology is not None
+    ext = request.path_params.get("ext")
+    if ext is None:
+        fmt = negotiate("description", request.headers.get("accept"))
+        if fmt is None:
+            return _respond(text_answer(406, f"The ontology is offered as {DEREF_TYPES}."), vary=True)
+        target = "/ontology." + next(e for e, name in EXTENSIONS.items() if name == fmt.name)
+        return _respond(Answer(303, "text/plain; charset=utf-8", f"See {target}\n".encode(), {"Location": target}),
+                        vary=True)
+    name = EXTENSIONS.get(ext)
+    if name is None:
+        return _respond(text_answer(404, "The ontology is at /ontology.ttl, .jsonld, .rdf, .nt and .html."))
+    content_type = HTML.content_type if name == "html" else \
+        next(f.content_type for f in GRAPH_TYPES.values() if f.name == name)
+    return _respond(Answer(200, content_type, site.ontology.formats[name]))
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import IO
 
 from ..errors import KgError, QueryError, ServeError
 from ..store.oxigraph import Dataset
+from .deref import Describe, Description, lookup
 
 # A fresh process re-imports kg rather than inheriting the server's threads and sockets.
 _CTX = mp.get_context("spawn")
@@ -94,10 +95,16 @@ class Limits:
     bytes: int = 100_000_000
 
 
-def answer(store, job: Job, limits: Limits, send, sandboxed: bool = False) -> None:
-    """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers."""
+def answer(store, job: Job | Describe, limits: Limits, send, sandboxed: bool = False) -> None:
+    """Answer one job: send ("chunk", bytes) pieces, then ("done", Answer) with the status and headers.
+
+    A Describe job (dereferencing, kg.web.deref) is answered with ("done", what deref.lookup found).
+    """
     from ..store.oxigraph import evaluate
 
+    if isinstance(job, Describe):
+        send(("done", lookup(store.store, job)))
+        return
     refused, info, fmt = _admit(job, sandboxed)
     if refused is not None:
         send(("done", refused))
@@ -319,13 +326,17 @@ class Scheduler:
             self._cond.notify_all()
 
 
-def _relay(w: _Worker, job: Job, deadline: float, spool: IO[bytes]) -> Answer | None:
-    """Send a job and copy the pieces of its answer into spool; the final Answer, or None past the deadline."""
+# What _relay returns when the deadline passed (a Describe job's answer may be None).
+_LATE = object()
+
+
+def _relay(w: _Worker, job: Job | Describe, deadline: float, spool: IO[bytes]):
+    """Send a job and copy the pieces of its answer into spool; its final value, or _LATE past the deadline."""
     w.conn.send(job)
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not w.conn.poll(left):
-            return None
+            return _LATE
         kind, value = w.conn.recv()
         if kind != "chunk":
             return value
@@ -400,6 +411,23 @@ class QueryPool:
 
     def execute(self, job: Job, client: str = "local") -> Answer:
         """Run one query on a free worker within the time limit (waiting for a worker counts against it)."""
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (the response relays and closes it)
+        final = self._run(job, client, spool)
+        if not isinstance(final, Answer) or final.status != 200:
+            spool.close()
+            assert isinstance(final, Answer)
+            return final
+        spool.seek(0)
+        final.body = spool
+        return final
+
+    def describe(self, job: Describe, client: str = "local") -> Description | bool | Answer | None:
+        """What the graph says about an IRI (kg.web.deref.lookup, on a worker), or an Answer saying why not."""
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL) as spool:
+            return self._run(job, client, spool)
+
+    def _run(self, job: Job | Describe, client: str, spool: IO[bytes]):
+        """A job's final value on a free worker within the time limit, pieces in spool; an Answer if it failed."""
         w, held_back = self.scheduler.acquire(client, self.timeout)
         if w is None:
             if held_back:
@@ -412,28 +440,20 @@ class QueryPool:
         # The wait for a worker has its own limit; the query gets the whole time limit once it has one, so that a
         # query handed a worker late is not stopped (and the worker ended) for time it did not use.
         deadline = time.monotonic() + self.timeout
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (the response relays and closes it)
         try:
             final = _relay(w, job, deadline, spool)
         except (EOFError, OSError) as e:
             # the worker died, or the pipe is in a state no one can trust: replace it
-            spool.close()
             self.scheduler.release(client, None)
             self._retire(w)
             return text_answer(500, f"The query worker ended unexpectedly ({e.__class__.__name__}); "
                                     "it has been replaced.")
-        if final is None:
-            spool.close()
+        if final is _LATE:
             self.scheduler.release(client, None)
             self._retire(w)
             return text_answer(503, f"Query stopped after {self.timeout:g} s, the server's time limit for one "
                                     "query (kg serve --timeout). Narrow it down, or add a LIMIT.")
         self.scheduler.release(client, w)
-        if final.status != 200:
-            spool.close()
-            return final
-        spool.seek(0)
-        final.body = spool
         return final
 
     def close(self) -> None:
