@@ -520,7 +520,7 @@ async def _description(request):
     """/data/{path}.{ext}: the description of the IRI under /id/{path} in the format its extension names."""
     from starlette.concurrency import run_in_threadpool
 
-    from .deref import EXTENSIONS, ID_BASE, document_triples
+    from .deref import EXTENSIONS, ID_BASE, document_triples, url_path
     from .protocol import NotRepresentable, write_graph
 
     site: Site = request.app.state.site
@@ -536,7 +536,8 @@ async def _description(request):
     if found is None:
         return _respond(_unknown(iri))
     assert isinstance(found, Description)
-    triples = document_triples(found, site.base_url + str(request.url.path))
+    # the document's own URL, as Location headers and links write it
+    triples = document_triples(found, f"{site.base_url}/data/{url_path(stem)}.{ext}")
     fmt = EXTENSIONS[ext]
     try:
         body = await run_in_threadpool(write_graph, triples, fmt)
