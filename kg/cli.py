@@ -257,9 +257,11 @@ def serve(graph, host, port, store_path, workers, timeout, max_rows, max_bytes, 
     """Serve the graph over SPARQL, read-only.
 
     A SPARQL 1.1 Protocol endpoint at /sparql, with a query page at /, the explorer at /explore, the dumps under
-    /data/ and a VoID description at /.well-known/void. It listens on 127.0.0.1 unless --host says otherwise, refuses
-    updates, and refuses SERVICE unless --allow-service; each query runs in a worker process with a time limit.
-    Ctrl-C stops it.
+    /data/ and a VoID description at /.well-known/void. The graph's IRIs are dereferenced: /id/… (the IRIs under
+    https://w3id.org/politburo-kg/id/) answers 303 to its description, /data/….ttl (.jsonld, .rdf, .nt) or /page/…
+    for a browser, by Accept (curl -L -H 'Accept: text/turtle' …/id/person/stalin); /ontology serves the
+    ontology likewise. It listens on 127.0.0.1 unless --host says otherwise, refuses updates, and refuses SERVICE
+    unless --allow-service; each query runs in a worker process with a time limit. Ctrl-C stops it.
 
     \b
     Examples:

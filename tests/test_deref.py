@@ -368,3 +368,9 @@ def test_the_w3id_rules_lead_to_the_served_documents(server, store):
         if status == 303:
             status, headers, _ = get(server, headers["Location"], accept or None)
         assert status == 200, accept
+
+
+def test_the_w3id_readme_links_lead_somewhere():
+    from .test_docs import test_links_lead_somewhere
+
+    test_links_lead_somewhere(ROOT / "docs" / "w3id" / "README.md")
