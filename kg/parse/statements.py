@@ -53,15 +53,21 @@ def read(ctx: Context, L: Letter) -> None:
     """Read what the notes state into the letter."""
     letter_date = L.date if L.date and len(L.date) == 10 else None
     prev_ref = L.archive_refs[-1] if L.archive_refs else None
+    together = list(L.archive_refs)  # the references cited last, together: equally near for an "Ibid."
     recips = [ctx.auth.entries[k].family_name if k in ctx.auth.entries else None for k in L.recipient_keys]
     answer_rx = answer_patterns(ctx.w, tuple(r for r in recips if r) or tuple(L.recipients))
     for fn in L.footnotes:
         # "The same day", "the next day": against the letter's date, or an event the same note dated.
         anchor = letter_date
         text = fn.text.replace("\n", " ")
-        refs = find_refs(text, fn.line, prev_ref)
+        refs = find_refs(text, fn.line, prev_ref, together)
         if refs:
             prev_ref = refs[-1][2]
+            together = [ref for start, _, ref in refs if start == refs[-1][0]]
+        for start, _, ref in refs:
+            if ref.ibid_candidates:
+                ctx.warn(ctx.line_in_note(fn.line, start), f"{ref.as_written!r} could mean "
+                         f"{' or '.join(ref.ibid_candidates)} (cited together before it); read as {ref.citation}")
         continues = False  # the piece before stated a decision
         for piece in _pieces(text, refs):
             seg = Segment(text[piece.start:piece.end], piece.refs, fn.line, letter_date, piece.start)
