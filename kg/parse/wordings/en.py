@@ -188,7 +188,7 @@ def points() -> Points:
     "to the second point"."""
     ordinal = either(*_ORDINALS)
     return Points(
-        numbered=re.compile(r"^\W{0,2}(?P<n>\d{1,2})\s*(?:\)|\.(?=\s))\s*(?=\S)"),
+        numbered=re.compile(r"^\W{0,2}(?P<n>\d{1,2})\s*(?:\)|\.(?=\s|$))"),
         ordinals=_ORDINALS,
         named=re.compile(r"\b(?:point|item|paragraph|question)\s+(?:No\.?\s*)?(?P<n>\d{1,2})\b(?![./]\d)|\bthe\s+"
                          r"(?P<o>" + ordinal + r")\s+(?:point|item|paragraph|question)\b", re.I),
