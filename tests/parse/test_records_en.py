@@ -55,6 +55,12 @@ def test_the_letters_date_stays_the_first_day_given(date, day):
     assert (L.date, L.date_editorial) == (day, True)
 
 
+@pytest.mark.parametrize("date", [d for d, _ in DATES])
+def test_every_qualifier_of_the_examples_is_known(date):
+    page = parse_text(page_text(heading=f"Kaganovich to Stalin {date}"), "x.txt", AUTH)
+    assert [w for w in page.warnings if "qualifier" in w.message] == []
+
+
 def test_an_unknown_qualifier_is_read_as_the_date_and_warned():
     page = parse_text(page_text(heading="Kaganovich to Stalin [About October 3, 1934]"), "x.txt", AUTH)
     assert page.letters[0].date_range.edtf == "1934-10-03"
@@ -104,7 +110,12 @@ def test_numbered_points_each_ask(lead):
         (4, "1", "We ask for your consent."), (5, "2", "Please let us know your opinion.")]
 
 
-@pytest.mark.parametrize(("word", "number"), sorted(EN.points.ordinals.items()))
+ORDINALS = [("first", "1"), ("firstly", "1"), ("second", "2"), ("secondly", "2"), ("third", "3"), ("thirdly", "3"),
+            ("fourth", "4"), ("fourthly", "4"), ("fifth", "5"), ("fifthly", "5"), ("sixth", "6"), ("seventh", "7"),
+            ("eighth", "8"), ("ninth", "9"), ("tenth", "10")]
+
+
+@pytest.mark.parametrize(("word", "number"), ORDINALS)
 def test_an_ordinal_word_opens_a_point(word, number):
     assert requests(f"We ask for your consent. {word.capitalize()}, we ask for your decision on the road.") == [
         (4, None, "We ask for your consent."),
