@@ -41,8 +41,8 @@ def rules(wordings: Wordings | None = None) -> dict[str, str]:
     for k, (words, outcome) in enumerate(wordings_):
         said = f"says the answer was {outcome.value}" if outcome else "says only that he wrote"
         out[w.answers.wording_rule[f"a{k}"]] = f"A note states the addressee's answer: /{words}/ ({said})."
-    for names, (outcome, words) in zip(w.answers.outcome_names, w.answers.outcome_rules, strict=True):
-        for name, word in zip(names, words, strict=True):
+    for keyword_names, (outcome, keywords) in zip(w.answers.outcome_names, w.answers.outcome_rules, strict=True):
+        for name, word in zip(keyword_names, keywords, strict=True):
             out[name] = f"The words of an answer say it was {outcome.value}: /{word}/"
     for name, trigger in zip(w.decisions.trigger_rules, w.decisions.triggers, strict=True):
         out[name] = f"A note states a PB decision: /{trigger}/"
