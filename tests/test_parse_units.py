@@ -485,3 +485,36 @@ def test_review_regressions_stay_fixed():
                       "Kaganovich.\nHP 76 and77-79. Your 118 received and approved.\nStalin.\n", "v.txt", AUTH)
     (L,) = page.letters
     assert L.cipher_nos == ["76"] and L.reply_outcomes["118"][0] == "agreed"
+
+
+# -- rule names, dates as intervals, the lines of a note ---------------------------------------------------------
+
+@pytest.mark.parametrize("prefix, pattern, name", [
+    ("outcome.agreed", r"\bagree", "outcome.agreed.agree"),
+    ("outcome.agreed", r"\b(?:did|do|does)\s*(?:not|n't)\s+(?:object|mind)", "outcome.agreed.did-not-object"),
+    ("decision", r"\b(?:decision|resolution)s?\s+(?:of|by)\s+(?:the\s+)?PB(?!\s+commission)\b", "decision.decisions-of-pb"),
+    ("x", r"[“\"«]\s*No\b", "x.no"),
+    ("x", r"\d+", "x.pattern"),
+])
+def test_rule_names_are_the_first_words_a_pattern_reads(prefix, pattern, name):
+    from kg.parse.wordings.base import rule_name
+    assert rule_name(prefix, pattern) == name
+
+
+def test_two_patterns_of_one_name_are_told_apart():
+    from kg.parse.wordings.base import named_alternatives
+    assert named_alternatives("o", (r"\bagreed?,?\s+but\b", r"\bagreed?\.\s+But\b")) == ("o.agreed-but", "o.agreed-but-1")
+
+
+@pytest.mark.parametrize("text", ["February 30, 1934", "October 4-3, 1934", "October 3 till 4, 1934", "1934"])
+def test_no_interval_for_what_is_no_date(text):
+    from kg.parse.wordings import get
+    assert D.date_range(text, get().dates)[0] is None
+
+
+def test_a_note_over_several_lines_knows_each_lines_number():
+    text = ("Kaganovich to Stalin August 1, 1934\nArchive: RGASPI F. 558. Op. 11. D. 1. L. 1.\nTov. Stalin.\n"
+            "We ask for your consent 1 .\nKaganovich.\nNotes:\n1 The text follows.\n\nA directive was given.\n\n"
+            "Then the PB approved it on August 4. Stalin agreed on August 3.")
+    L = parse_text(text, "x.txt", AUTH).letters[0]
+    assert (L.decisions[0].line, L.decisions[0].words_line, L.response.words_line) == (7, 11, 11)

@@ -25,8 +25,22 @@ _SPLIT_NUMBER = re.compile(r"\b(?P<label>F|Op|0p|On|D)(?P<dot>\s*\.\s*)(?P<a>\d{
 _SPLIT_LEVEL = {"F": "fond", "Op": "opis", "0p": "opis", "On": "opis", "D": "delo"}
 
 
+# The rules that normalise what the OCR or the translation slipped on, by the name the records give them.
+SPLIT_NUMBER_RULE = "archive.split-number"  # "Op. 1 1." is Op. 11
+OPIS_P_RULE = "archive.opis-p-is-11"  # "Op. P." is the OCR of "Оп. 11"
+OPIS_LABEL_RULE = "archive.opis-label"  # "On." and "0p." are the OCR of "Op."
+SHEETS_RULE = "archive.sheets-written-uniformly"  # "L. 39 - 40" is "39–40"
+IBID_RULE = "archive.ibid-completed"  # "Ibid." takes the parts it does not restate from the reference before
+
+
+def _slip(ref: ArchiveRef, part: str, written: str, rule: str) -> None:
+    """Keep what was written for a part whose value a rule normalised, and the rule."""
+    if part not in ref.slips:
+        ref.slips[part], ref.slip_rules[part] = written, rule
+
+
 def _join_split_number(m: re.Match, ref: ArchiveRef) -> str:
-    ref.slips.setdefault(_SPLIT_LEVEL[m.group("label")], f"{m.group('a')} {m.group('b')}")
+    _slip(ref, _SPLIT_LEVEL[m.group("label")], f"{m.group('a')} {m.group('b')}", SPLIT_NUMBER_RULE)
     return m.group("label") + m.group("dot") + m.group("a") + m.group("b")
 
 
@@ -47,8 +61,12 @@ def normalise_sheets(v: str) -> str:
     return v.rstrip(".").strip()
 
 
-def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef | None:
-    """One reference; `Ibid.` and a reference without an archive name take the rest from the previous one."""
+def parse_ref(text: str, line: int, previous: ArchiveRef | None,
+              together: list[ArchiveRef] | None = None) -> ArchiveRef | None:
+    """One reference; `Ibid.` and a reference without an archive name take the rest from the previous one.
+
+    `together` are the references cited with the previous one (one archive line, one parenthesis): equally near,
+    so an "Ibid." that restates too little to tell which it means could mean any (ibid_candidates)."""
     seg = text.strip().strip(";").strip()
     if not seg:
         return None
@@ -68,11 +86,28 @@ def parse_ref(text: str, line: int, previous: ArchiveRef | None) -> ArchiveRef |
         ref.description = desc
     if not (ref.fond or ref.opis or ref.delo or ref.sheets or ref.archive or ibid):
         return None
+    if ibid and previous is not None:
+        ref.ibid_of = previous.line
+        ref.ibid_candidates = _ibid_candidates(ref, together or [previous])
     if ibid or not ref.archive:
         _inherit(ref, previous, full=bool(ibid))
     if not ref.archive:
         ref.archive = previous.archive if previous else None
     return ref
+
+
+def _ibid_candidates(ref: ArchiveRef, together: list[ArchiveRef]) -> list[str]:
+    """The different citations an "Ibid." gives when completed from each of the references cited together; none
+    when they all give one."""
+    out: list[str] = []
+    for c in together:
+        filled = ArchiveRef(ref.line, ref.as_written, ref.archive, ref.fond, ref.opis, ref.delo, ref.sheets,
+                            ref.description)
+        _inherit(filled, c, full=True)
+        filled.archive = filled.archive or c.archive
+        if filled.citation not in out:
+            out.append(filled.citation)
+    return out if len(out) > 1 else []
 
 
 def _levels(ref: ArchiveRef, rest: str) -> int:
@@ -92,15 +127,17 @@ def _level_value(ref: ArchiveRef, level: str, mm: re.Match[str]) -> str:
     """A level's value, normalised; the OCR's slips kept in ref.slips."""
     value = mm.group("v")
     if level == "opis" and not value[0].isdigit():
-        ref.slips["opis"] = value
+        ref.slips.pop("opis", None)  # "P" supersedes a split number read before it
+        _slip(ref, "opis", value, OPIS_P_RULE)
         value = "11"
     elif level == "sheets":
         written = value.strip()
         value = normalise_sheets(value)
         if written != value and written.replace(" ", "") != value.replace(" ", ""):
-            ref.slips["sheets"] = written
+            ref.slips.pop("sheets", None)
+            _slip(ref, "sheets", written, SHEETS_RULE)
     if level == "opis" and mm.group(0).lstrip().startswith(("On", "0p")):
-        ref.slips.setdefault("opisLabel", mm.group(0).strip())
+        _slip(ref, "opisLabel", mm.group(0).strip(), OPIS_LABEL_RULE)
     return value
 
 
@@ -132,11 +169,14 @@ def split_refs(text: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
-def parse_archive_line(text: str, line: int, previous: ArchiveRef | None = None) -> list[ArchiveRef]:
+def parse_archive_line(text: str, line: int, previous: ArchiveRef | None = None,
+                       together: list[ArchiveRef] | None = None) -> list[ArchiveRef]:
+    """The references of an archive line or a parenthesis, each completed from the one before (the first from
+    `previous`, cited with `together`)."""
     refs: list[ArchiveRef] = []
     prev = previous
     for seg in split_refs(text):
-        ref = parse_ref(seg, line, prev)
+        ref = parse_ref(seg, line, prev, together if not refs else None)
         if ref is None:
             continue
         refs.append(ref)
@@ -148,15 +188,18 @@ PAREN = re.compile(r"\((?P<c>[^()]*)\)")
 _LOOKS_LIKE_REF = re.compile(r"^\s*(?:Ibid|" + _ARCHIVE_NAME + r"\.?\s*F\s*\.|F\s*\.\s*\d|Op\.|D\.\s*\d|L\.\s*\d)")
 
 
-def find_refs(text: str, line: int, previous: ArchiveRef | None) -> list[tuple[int, int, ArchiveRef]]:
-    """References a note gives in parentheses, with their positions, resolved in reading order."""
+def find_refs(text: str, line: int, previous: ArchiveRef | None,
+              together: list[ArchiveRef] | None = None) -> list[tuple[int, int, ArchiveRef]]:
+    """References a note gives in parentheses, with their positions, resolved in reading order (the first from
+    `previous`, cited with `together`)."""
     out = []
     prev = previous
     for m in PAREN.finditer(text):
         content = m.group("c")
         if not _LOOKS_LIKE_REF.match(content):
             continue
-        refs = parse_archive_line(content, line, prev)
+        refs = parse_archive_line(content, line, prev, together)
         out += [(m.start(), m.end(), ref) for ref in refs]
-        prev = refs[-1] if refs else prev
+        if refs:
+            prev, together = refs[-1], refs
     return out

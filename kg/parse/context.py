@@ -19,6 +19,13 @@ class Context:
         self.roles: dict[int, Role] = {}
         self.unclear: dict[int, str] = {}  # line → why it was not understood
         self.nums: list[int] = []  # logical line → the page's line number
+        # a note's first line → where each of its lines starts in its text: (offset, line); a note runs over lines
+        self.note_lines: dict[int, list[tuple[int, int]]] = {}
+
+    def line_in_note(self, note_line: int, offset: int) -> int:
+        """The page's line that holds position `offset` of the note that begins on `note_line`."""
+        starts = self.note_lines.get(note_line, [(0, note_line)])
+        return next((n for at, n in reversed(starts) if at <= offset), note_line)
 
     def not_understood(self, line: int, why: str) -> None:
         """Mark a line as not understood, and say why."""

@@ -1,9 +1,13 @@
 """Dates and clock times as the edition writes them, normalised to ISO 8601."""
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
+
+from .records import DateRange
+from .wordings.base import Dates
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -82,6 +86,91 @@ def parse_heading_date(text: str) -> HeadingDate | None:
     year = int(m.group("y"))
     date = m.group("date").strip()
     return HeadingDate(iso(year, month, int(day) if day else None), "[" in date or "]" in date, date)
+
+
+# The date of a heading without its qualifier: "August 10 and 14, 1931", "9 or 10 September 1936", "October 1934".
+_JOIN = r"(?P<j>\s*(?:[-–—]|[A-Za-z]{1,8})\s*)"
+_RANGE_BODY = re.compile(
+    r"(?:(?P<m1>" + MONTH_RE + r")\s+(?P<d1>\d{1,2})(?:" + _JOIN + r"(?:(?P<m2>" + MONTH_RE + r")\s+)?(?P<d2>\d{1,2}))?"
+    r"|(?P<d3>\d{1,2})(?:" + _JOIN.replace("<j>", "<j3>") + r"(?P<d4>\d{1,2}))?\s+(?P<m3>" + MONTH_RE + r")"
+    r"|(?P<m0>" + MONTH_RE + r"))[\s,]*(?P<y>1[89]\d\d)(?!\d)"
+)
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def _bounds(value: str) -> tuple[str, str]:
+    """The first and last day of a day or a month (ISO)."""
+    if len(value) == 10:
+        return value, value
+    year, month = int(value[:4]), int(value[5:7])
+    return f"{value}-01", f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def one_day(expressed: str, iso_date: str | None) -> DateRange | None:
+    """A day (or a month) the text gives as such: "2/X - 34", "October 22", "the same day"."""
+    if not iso_date:
+        return None
+    first, last = _bounds(iso_date)
+    return DateRange(expressed.strip(), iso_date, first, last)
+
+
+def date_range(expressed: str, w: Dates) -> tuple[DateRange | None, str | None]:
+    """A heading's date as an interval: the words, EDTF, first and last day, what the editors supplied in [ ];
+    and the qualifier words the wordings do not know (None when all were read)."""
+    plain = expressed.replace("[", " ").replace("]", " ")  # the same length: positions stay
+    m = _RANGE_BODY.search(plain)
+    if not m:
+        return None, None
+    year = int(m.group("y"))
+    d1, d2 = m.group("d1") or m.group("d3"), m.group("d2") or m.group("d4")
+    month1 = _month(m.group("m1") or m.group("m3") or m.group("m0"))
+    month2 = _month(m.group("m2")) if m.group("m2") else month1
+    first = iso(year, month1, int(d1) if d1 else None)
+    second = iso(year, month2, int(d2)) if d2 else None
+    join = m.group("j") or m.group("j3")
+    if first is None or (d2 and (second is None or second < first)):
+        return None, None
+    lead = plain[:m.start()].strip(" ,.")
+    bound, unknown = "on", None
+    if lead:
+        name = next((n for n, (words, _) in w.qualifiers.items() if re.fullmatch(words, lead, re.I)), None)
+        bound = w.qualifiers[name][1] if name else "on"
+        unknown = None if name else lead
+    earliest: str | None = _bounds(first)[0]
+    latest: str | None = _bounds(second or first)[1]
+    if second and join and w.choice.fullmatch(join):
+        edtf = f"[{first},{second}]"  # EDTF: one of the set
+    elif second and (bound == "between" or (join and w.span.fullmatch(join))):
+        edtf = f"{first}/{second}"
+    elif second:
+        return None, join.strip() if join else None
+    elif bound == "from":
+        edtf, latest = f"{first}/..", None
+    elif bound == "until":
+        edtf, earliest = f"../{first}", None
+    else:
+        edtf = first
+    parts = {"month": m.start("m1") if m.group("m1") else m.start("m3") if m.group("m3") else m.start("m0"),
+             "day": m.start("d1") if d1 and m.group("d1") else m.start("d3") if d1 else -1, "year": m.start("y")}
+    return DateRange(expressed, edtf, earliest, latest, _supplied(expressed, parts)), unknown
+
+
+def _supplied(expressed: str, parts: dict[str, int]) -> str | None:
+    """Which parts of the date stand in [ ]: "whole", or the parts ("year", "day", "month", "month-day" …)."""
+    inside, depth = [], 0
+    for ch in expressed:
+        depth += ch == "["
+        inside.append(depth > 0)
+        depth -= ch == "]"
+    given = {name: inside[pos] for name, pos in parts.items() if pos >= 0}
+    if not any(given.values()):
+        return None
+    if all(given.values()):
+        return "whole"
+    return "-".join(name for name in ("month", "day", "year") if given.get(name))
 
 
 # 2/X - 34, 27/X-34, 1/X-34, 3/X.34, 9/X.34, 23 / X - 34, 3.VIII.33, 29/VI 32, 26.X.34, 22/X 34

@@ -148,7 +148,7 @@ def _take_sent(ctx: Context, L: Letter, m: re.Match[str], n: int, t: str) -> Non
     if L.transmission is None:
         L.transmission = tx
     else:
-        L.transmission.date, L.transmission.time = tx.date, tx.time
+        L.transmission.date, L.transmission.time, L.transmission.date_range = tx.date, tx.time, tx.date_range
         L.transmission.as_written += "\n" + t
     ctx.roles[n] = Role.TRANSMISSION
 
@@ -206,7 +206,8 @@ def transmission(ctx: Context, rest: str, text: str, line: int, anchor: str | No
                 break
             words.append(word)
         tx.place = " ".join(words) or None
-    tx.date = _transmission_date(rest, anchor)
+    tx.date, expressed = _transmission_date(rest, anchor)
+    tx.date_range = D.one_day(expressed, tx.date) if expressed else None
     tm = D.find_time(rest, bare=True)
     tx.time = tm.hhmm if tm else None
     inc = w.incoming.search(rest)
@@ -216,13 +217,17 @@ def transmission(ctx: Context, rest: str, text: str, line: int, anchor: str | No
     return tx
 
 
-def _transmission_date(rest: str, anchor: str | None) -> str | None:
-    """The date a transmission line gives (Roman, numeric or in words), else the letter's own."""
-    date, _ = D.parse_roman_date(rest, anchor)
-    if date is None:
-        date = D.parse_numeric_date(rest)
-    if date is None:
-        for mention in D.find_dates(rest, anchor):
-            date = D.resolve(mention, anchor)
-            break
-    return date or (anchor if anchor and len(anchor) == 10 else None)
+def _transmission_date(rest: str, anchor: str | None) -> tuple[str | None, str | None]:
+    """The date a transmission line gives (Roman, numeric or in words) and its words; else the letter's own date,
+    with no words (the line does not state it)."""
+    date, m = D.parse_roman_date(rest, anchor)
+    if date is not None and m is not None:
+        return date, m.group(0)
+    for nm in D.NUMERIC_DATE_RE.finditer(rest):
+        if date := D.parse_numeric_date(nm.group(0)):
+            return date, nm.group(0)
+    for mention in D.find_dates(rest, anchor):
+        if date := D.resolve(mention, anchor):
+            return date, rest[mention.start:mention.end]
+        break
+    return (anchor if anchor and len(anchor) == 10 else None), None

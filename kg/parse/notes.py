@@ -17,10 +17,13 @@ def footnotes(ctx: Context, lines: list[tuple[int, str]]) -> list[Footnote]:
         ctx.roles[n] = Role.FOOTNOTE
         if m:
             out.append(Footnote(n, m.group("t").strip(), number=m.group("n")))
+            ctx.note_lines[n] = [(0, n)]
         elif any_numbered and out:
+            ctx.note_lines[out[-1].line].append((len(out[-1].text) + 1, n))
             out[-1].text += "\n" + t
         else:
             out.append(Footnote(n, t))
+            ctx.note_lines[n] = [(0, n)]
     for fn in out:
         fn.publications = [p.group("pub").strip().rstrip(".") for p in w.publication.finditer(fn.text)]
     return out

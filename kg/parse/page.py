@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..vocabulary import Role
 from . import body as B
+from . import dates as D
 from . import metadata, names, notes, replies, statements, tail
 from .context import Context
 from .heading import parse_heading
@@ -93,9 +94,13 @@ class PageParser(Context):
         self.roles[n] = Role.HEADING
         if h.date.iso is None:
             self.warn(n, f"heading date {h.date.as_written!r} is not a calendar date")
+        date_range, unknown = D.date_range(h.date.as_written, self.w.dates)
+        if unknown:
+            self.warn(n, f"heading date {h.date.as_written!r}: the words {unknown!r} are no qualifier the wordings "
+                         "know; read as the date itself")
         return Letter(source=self.source, line=n, end_line=self.nums[body_end - 1], heading=heading_text,
                       authors=list(h.authors), recipients=list(h.recipients), date=h.date.iso,
-                      date_as_written=h.date.as_written, date_editorial=h.date.editorial,
+                      date_as_written=h.date.as_written, date_editorial=h.date.editorial, date_range=date_range,
                       author_keys=[self.person_key(a, n) for a in h.authors],
                       recipient_keys=[self.person_key(r, n) for r in h.recipients],
                       recipient_groups=list(h.groups), recipient_group_keys=[self.group_key(g, n) for g in h.groups])

@@ -1,52 +1,92 @@
 """Requests and replies: what a letter asks, the letters a reply cites, and the answers joined to requests."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
 from ..vocabulary import Evidence, Outcome
 from . import dates as D
 from .context import Context
-from .outcomes import classify_outcome
-from .records import Letter, Page, Response, Warning_
-from .text import sentence_at, squeeze
+from .outcomes import classify_outcome, classify_outcome_rule
+from .records import Letter, Page, Request, Response, Warning_
+from .text import sentence_at, sentence_bounds, sentence_span, squeeze
+from .wordings import get as get_wordings
 
 # Stalin decides; a letter of his asks something only when it asks the addressee's opinion.
 DECIDER = "person/stalin"
 
-RequestFinder = Callable[[Context, Letter], "tuple[int, str, re.Match[str]] | None"]
+# A request found: the line, the sentence, where it starts in the line, and the name of the wording that found it.
+Found = tuple[int, str, int, str]
+RequestFinder = Callable[[Context, Letter], "list[Found]"]
 
 
 def find_request(ctx: Context, L: Letter) -> None:
-    """The sentence in which the letter asks for an answer: the first that one of REQUEST_FINDERS finds."""
-    for finder in REQUEST_FINDERS:
-        found = finder(ctx, L)
-        if found:
-            n, t, m = found
-            L.request_text, L.request_line = sentence_at(t, m.start(), ctx.w.sentences), n
-            return
+    """What the letter asks, one request per point it raises ("1. …", "2) …", "Secondly, …"; the text before any
+    point is one too), in the order of the text: in each, the first sentence that the first of REQUEST_FINDERS
+    that finds any finds (a letter that asks in so many words asks; its proposals are what it asks about). A point
+    that asks again ("We are waiting for your reply") repeats its request."""
+    found = next((f for finder in REQUEST_FINDERS if (f := finder(ctx, L))), [])
+    points = _points(ctx, L)
+    asked: set[str | None] = set()
+    for n, sentence, start, rule in sorted(found, key=lambda f: (f[0], f[2])):
+        number = next((no for at, no in reversed(points) if at <= (n, start)), None)
+        if number in asked:
+            continue
+        asked.add(number)
+        L.requests.append(Request(line=n, text=sentence, number=number, rule=rule))
+    if L.requests:
+        L.request_text, L.request_line = L.requests[0].text, L.requests[0].line
 
 
-def _asked(ctx: Context, L: Letter) -> tuple[int, str, re.Match[str]] | None:
-    """A request in so many words; the decider's letters ask only for an opinion."""
-    patterns = ctx.w.requests.opinion if DECIDER in L.author_keys else ctx.w.requests.request
+def _sentences(ctx: Context, L: Letter) -> list[tuple[int, int, str]]:
+    """The letter's sentences: (line, where it starts in the line, the sentence)."""
+    out = []
     for n, t in L.body:
-        for rx in patterns:
-            if m := rx.search(t):
-                return n, t, m
-    return None
+        bounds = [*sentence_bounds(t, ctx.w.sentences), len(t)]
+        out += [(n, a, t[a:b].strip()) for a, b in itertools.pairwise(bounds) if t[a:b].strip()]
+    return out
 
 
-def _proposed(ctx: Context, L: Letter) -> tuple[int, str, re.Match[str]] | None:
+def _points(ctx: Context, L: Letter) -> list[tuple[tuple[int, int], str]]:
+    """Where each numbered point of the letter begins, and its number: "1. …", "2) …", "Secondly, …"."""
+    w = ctx.w.points
+    out = []
+    for n, a, sentence in _sentences(ctx, L):
+        m = w.numbered.match(sentence)
+        o = None if m else w.ordinal_lead.match(sentence)
+        if number := (m.group("n") if m else w.number(o.group("o")) if o else None):
+            out.append(((n, a), number))
+    return out
+
+
+def _matching(ctx: Context, L: Letter, patterns: tuple[re.Pattern[str], ...], rules: tuple[str, ...]) -> list[Found]:
+    """The sentences in which one of the patterns is found, each with the first pattern's rule."""
+    out = []
+    for n, t in L.body:
+        for rx, rule in zip(patterns, rules, strict=True):
+            for m in rx.finditer(t):
+                start = sentence_span(t, m.start(), ctx.w.sentences)[0]
+                out.append((n, sentence_at(t, m.start(), ctx.w.sentences), start, rule))
+    return out
+
+
+def _asked(ctx: Context, L: Letter) -> list[Found]:
+    """Requests in so many words; the decider's letters ask only for an opinion."""
+    r = ctx.w.requests
+    if DECIDER in L.author_keys:
+        return _matching(ctx, L, r.opinion, r.opinion_rules)
+    return _matching(ctx, L, r.request, r.request_rules)
+
+
+def _proposed(ctx: Context, L: Letter) -> list[Found]:
     """A proposal sent to the decider for approval is a request too; the decider's own directive is not."""
     if DECIDER in L.author_keys or DECIDER not in L.recipient_keys:
-        return None
-    for n, t in L.body:
-        if m := ctx.w.requests.proposal.search(t):
-            return n, t, m
-    return None
+        return []
+    return _matching(ctx, L, (ctx.w.requests.proposal,), (PROPOSAL_RULE,))
 
 
+PROPOSAL_RULE = "request.proposal"
 REQUEST_FINDERS: tuple[RequestFinder, ...] = (_asked, _proposed)
 
 
@@ -91,7 +131,29 @@ def _cited_letters(ctx: Context, L: Letter) -> None:
 
 def _reply_response(outcome: Outcome, line: int, text: str, R: Letter) -> Response:
     return Response(outcome=outcome, line=line, evidence=Evidence.REPLY_LETTER, text=text, date=R.date,
-                    reply_line=R.line, reply_source=R.source)
+                    reply_line=R.line, reply_source=R.source, words_line=line, rule=_reply_rule(outcome, text),
+                    date_range=R.date_range)
+
+
+def _reply_rule(outcome: Outcome, text: str) -> str:
+    """The wording that read a reply's outcome, as read_replies read it: its first sentence, else all of it."""
+    w = get_wordings()
+    first_outcome, rule = classify_outcome_rule(sentence_at(text, 0, w.sentences) if text else "", w)
+    if first_outcome is not outcome:
+        outcome_read, rule = classify_outcome_rule(text, w)
+        if outcome_read is not outcome:
+            return REPLY_CITED_RULE  # the reply's first answer, given to every number it cites
+    return rule
+
+
+REPLY_CITED_RULE = "reply.cites-number"
+
+
+def _answer(Q: Letter, response: Response) -> None:
+    """A reply letter's answer is the letter's answer, and its first request's."""
+    Q.response = response
+    if Q.requests and Q.requests[0].response is None:
+        Q.requests[0].response = response
 
 
 def link_replies(pages: list[Page]) -> list[Warning_]:
@@ -114,7 +176,7 @@ def link_replies(pages: list[Page]) -> list[Warning_]:
             R.replies_to.append((Q.source, Q.line))
             if Q.response is None:
                 outcome, text = R.reply_outcomes.get(no, (R.reply_outcome or Outcome.OTHER, R.reply_text or ""))
-                Q.response = _reply_response(outcome, line, text, R)
+                _answer(Q, _reply_response(outcome, line, text, R))
         for line, date in R.cited_letters:
             _link_by_date(letters, R, line, date)
     return warnings
@@ -130,7 +192,7 @@ def _link_by_date(letters: list[Letter], R: Letter, line: int, date: str) -> Non
         R.replies_to.append((Q.source, Q.line))
     outcome, text = R.reply_outcomes["letter of " + date]
     if Q.response is None:
-        Q.response = _reply_response(outcome, line, text, R)
+        _answer(Q, _reply_response(outcome, line, text, R))
     elif Q.response.reply_line is None and Q.response.date == R.date:
         # "See Stalin's answer in the letter of September 2": the note names this reply, which says what
         Q.response.reply_line, Q.response.reply_source = R.line, R.source

@@ -9,7 +9,7 @@ from ..vocabulary import Evidence, Outcome
 from . import dates as D
 from .context import Context
 from .outcomes import note_outcome
-from .records import ArchiveRef, Decision, Letter, NotedDocument, Response, Transmission
+from .records import ArchiveRef, DateRange, Decision, Letter, NotedDocument, Request, Response, Transmission
 from .text import clean, sentence_at, sentence_span, squeeze, strip_initials
 
 
@@ -32,6 +32,19 @@ class Statement:
     before: list[D.DateMention] = field(default_factory=list)
     mention: D.DateMention | None = None
     date: str | None = None
+    offset: int = 0  # where `seg` starts in the note's text
+    marker_line: int | None = None  # the line of the letter where the note's marker stands
+    rule: str = ""  # the name of the wording that found the statement
+
+    def page_line(self, ctx: Context, pos: int) -> int:
+        """The page's line that holds position `pos` of the stretch."""
+        return ctx.line_in_note(self.line, self.offset + pos)
+
+    @property
+    def date_range(self) -> DateRange | None:
+        """The statement's date as the note words it ("on October 22", "the same day")."""
+        m = self.mention
+        return D.one_day(self.seg[m.start:m.end], self.date) if m and self.date else None
 
     @property
     def prev_end(self) -> int:
@@ -98,13 +111,14 @@ def answer_before_letter(st: Statement) -> bool:
 
 
 def take_answer(ctx: Context, L: Letter, st: Statement) -> str | None:
-    """The addressee's answer the note states: outcome, words, date, time, place."""
-    if L.response is not None:
-        return None
+    """The addressee's answer the note states: outcome, words, date, time, place; given to the request it answers."""
     w = ctx.w.answers
-    q = w.quote.search(st.seg[st.start:st.next_start])
     sentence = sentence_at(st.seg, st.start, ctx.w.sentences)
-    outcome = note_outcome(st.worded, sentence, q.group(0) if q else None, ctx.w)
+    target = answered_request(ctx, L, st, sentence)
+    if (target.response if target else L.response) is not None:
+        return None
+    q = w.quote.search(st.seg[st.start:st.next_start])
+    outcome, rule = note_outcome(st.worded, st.rule, sentence, q.group(0) if q else None, ctx.w)
     if weak_answer(outcome, st) or answer_before_letter(st):
         return None
     if any(t[2] == "decision" for t in st.triggers[st.k + 1:]) and not st.before:
@@ -112,14 +126,34 @@ def take_answer(ctx: Context, L: Letter, st: Statement) -> str | None:
     tm = D.find_time(st.window)
     pm = ctx.w.dispatch.place_from.search(st.window)
     own = st.own_ref if st.own_ref and st.own_ref.fond != "17" else None
-    L.response = Response(outcome=outcome, line=st.line, evidence=Evidence.FOOTNOTE,
-                          text=q.group(1) if q else clean(sentence), date=st.date, time=tm.hhmm if tm else None,
-                          place=ctx.place(pm.group("p")) if pm else None, ref=own)
+    response = Response(outcome=outcome, line=st.line, evidence=Evidence.FOOTNOTE,
+                        text=q.group(1) if q else clean(sentence), date=st.date, time=tm.hhmm if tm else None,
+                        place=ctx.place(pm.group("p")) if pm else None, ref=own,
+                        words_line=st.page_line(ctx, st.start), rule=rule, date_range=st.date_range)
+    if target is not None:
+        target.response = response
+    L.response = L.requests[0].response if L.requests else response
     return st.date
 
 
+def answered_request(ctx: Context, L: Letter, st: Statement, sentence: str) -> Request | None:
+    """The request a note's answer answers: the point the note names ("on point 2"), else the point on whose line
+    the note's marker stands, else the first."""
+    if not L.requests:
+        return None
+    named = ctx.w.points.named.search(sentence)
+    number = ctx.w.points.number(named.group("n") or named.group("o")) if named else None
+    if chosen := [r for r in L.requests if number and r.number == number]:
+        return chosen[0]
+    # A note whose marker stands on a numbered point's line speaks of that point.
+    if chosen := [r for r in L.requests if r.number and st.marker_line is not None and r.line == st.marker_line]:
+        return chosen[-1]  # the marker follows the words it annotates: the last point on its line
+    return L.requests[0]
+
+
 def take_decision(ctx: Context, L: Letter, st: Statement) -> str | None:
-    """A PB decision: its date, its wording from the sentence that dates or names it, where it is kept."""
+    """A PB decision: its date, its wording from the sentence that dates or names it, where it is kept, its
+    protocol and item."""
     if st.date is None:
         return None
     start = st.mention.start if st.mention and st.mention.start < st.start else st.start
@@ -127,10 +161,24 @@ def take_decision(ctx: Context, L: Letter, st: Statement) -> str | None:
     if decision_named_again(L, st, wording):
         return None
     pub = next((p.group("pub").strip().rstrip(".") for p in ctx.w.sources.publication.finditer(st.seg)), None)
+    protocol, item = protocol_item(ctx, st)
     L.decisions.append(Decision(line=st.line, date=st.date, wording=wording,
                                 ref=st.own_ref if st.own_ref and st.own_ref.fond else None, publication=pub,
-                                more_refs=[r for r in st.more_refs if r.fond] if st.own_ref else []))
+                                more_refs=[r for r in st.more_refs if r.fond] if st.own_ref else [],
+                                words_line=st.page_line(ctx, st.start), protocol=protocol, item=item, rule=st.rule))
     return st.date
+
+
+def protocol_item(ctx: Context, st: Statement) -> tuple[str | None, str | None]:
+    """The PB protocol and item the note gives for the decision ("protocol No. 15, item 42", "P15/42"), in its
+    stretch from the statement on, or in the references that close it."""
+    texts = [st.seg[st.prev_end if st.k else 0:st.next_start]] + \
+        [r.as_written for r in ([st.own_ref] if st.own_ref else []) + st.more_refs]
+    for text in texts:
+        for rx in ctx.w.decisions.protocol.values():
+            if m := rx.search(text):
+                return m.group("p"), m.group("i")
+    return None, None
 
 
 def decision_named_again(L: Letter, st: Statement, wording: str) -> bool:
@@ -141,18 +189,30 @@ def decision_named_again(L: Letter, st: Statement, wording: str) -> bool:
 def take_dispatch(ctx: Context, L: Letter, st: Statement) -> str | None:
     """When and where the letter was sent; or, after the answer ("Stalin's answer was sent …"), the answer's."""
     tm = D.find_time(st.window)
-    if L.response is not None and ctx.w.answers.answer_before.search(st.seg[max(0, st.start - 40):st.start]):
-        if L.response.date is None and L.response.evidence == Evidence.FOOTNOTE:
-            L.response.date = st.date if st.date and (not st.letter_date or st.date >= st.letter_date) else None
-            L.response.time = L.response.time or (tm.hhmm if tm and L.response.date else None)
+    answer = last_answer(L, st.line)
+    if answer is not None and ctx.w.answers.answer_before.search(st.seg[max(0, st.start - 40):st.start]):
+        if answer.date is None:
+            answer.date = st.date if st.date and (not st.letter_date or st.date >= st.letter_date) else None
+            answer.date_range = st.date_range if answer.date else None
+            answer.time = answer.time or (tm.hhmm if tm and answer.date else None)
         return None
     pm = ctx.w.dispatch.place_from.search(st.window)
     if L.transmission is not None or not (tm or pm):
         return None
     L.transmission = Transmission(line=st.line, as_written=clean(st.window),
                                   place=ctx.place(pm.group("p")) if pm else None, date=st.date or st.anchor,
-                                  time=tm.hhmm if tm else None)
+                                  time=tm.hhmm if tm else None, date_range=st.date_range)
     return st.date
+
+
+def last_answer(L: Letter, note_line: int) -> Response | None:
+    """The answer a note stated last (the one "his answer was sent …" speaks of); none when the letter's answer
+    is read from elsewhere."""
+    stated = [r.response for r in L.requests if r.response] + ([L.response] if L.response else [])
+    stated = [r for r in stated if r.evidence == Evidence.FOOTNOTE and r.line == note_line]
+    if not stated and L.response is not None and L.response.evidence == Evidence.FOOTNOTE:
+        stated = [L.response]  # the answer an earlier note stated
+    return max(stated, key=lambda r: r.words_line or r.line, default=None)
 
 
 def take_forward(ctx: Context, L: Letter, st: Statement) -> str | None:

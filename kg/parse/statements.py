@@ -39,8 +39,10 @@ class Segment:
     refs: list[ArchiveRef]
     line: int
     letter_date: str | None
+    offset: int = 0  # where the stretch starts in its note's text
     triggers: list[Trigger] = field(default_factory=list)
     worded: dict[tuple[int, int], Outcome | None] = field(default_factory=dict)  # an answer's wording → outcome
+    rules: dict[Trigger, str] = field(default_factory=dict)  # a statement → the name of the wording that found it
 
     @property
     def ref(self) -> ArchiveRef | None:
@@ -51,18 +53,24 @@ def read(ctx: Context, L: Letter) -> None:
     """Read what the notes state into the letter."""
     letter_date = L.date if L.date and len(L.date) == 10 else None
     prev_ref = L.archive_refs[-1] if L.archive_refs else None
+    together = list(L.archive_refs)  # the references cited last, together: equally near for an "Ibid."
     recips = [ctx.auth.entries[k].family_name if k in ctx.auth.entries else None for k in L.recipient_keys]
     answer_rx = answer_patterns(ctx.w, tuple(r for r in recips if r) or tuple(L.recipients))
     for fn in L.footnotes:
         # "The same day", "the next day": against the letter's date, or an event the same note dated.
         anchor = letter_date
         text = fn.text.replace("\n", " ")
-        refs = find_refs(text, fn.line, prev_ref)
+        refs = find_refs(text, fn.line, prev_ref, together)
         if refs:
             prev_ref = refs[-1][2]
+            together = [ref for start, _, ref in refs if start == refs[-1][0]]
+        for start, _, ref in refs:
+            if ref.ibid_candidates:
+                ctx.warn(ctx.line_in_note(fn.line, start), f"{ref.as_written!r} could mean "
+                         f"{' or '.join(ref.ibid_candidates)} (cited together before it); read as {ref.citation}")
         continues = False  # the piece before stated a decision
         for piece in _pieces(text, refs):
-            seg = Segment(text[piece.start:piece.end], piece.refs, fn.line, letter_date)
+            seg = Segment(text[piece.start:piece.end], piece.refs, fn.line, letter_date, piece.start)
             decided_before = len(L.decisions)
             anchor = _read_segment(ctx, L, fn, seg, answer_rx, anchor, continues)
             continues = len(L.decisions) > decided_before
@@ -89,11 +97,13 @@ def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx
     seg.triggers = dedupe(sorted(_find(ctx, seg, answer_rx)))
     if not seg.triggers and continues and continued_decision(ctx, seg):
         seg.triggers = [(0, 0, "decision")]
+        seg.rules[(0, 0, "decision")] = CONTINUED_RULE
     last_decision = max((j for j, t in enumerate(seg.triggers) if t[2] == "decision"), default=None)
     mentions = D.find_dates(seg.text, anchor)
     for k, (ts, te, kind) in enumerate(seg.triggers):
         st = Statement(seg.text, fn.line, k, ts, te, kind, seg.triggers, seg.letter_date, anchor,
-                       seg.worded.get((ts, te)))
+                       seg.worded.get((ts, te)), offset=seg.offset, marker_line=fn.marker_line,
+                       rule=seg.rules.get((ts, te, kind), ""))
         st.own_ref = seg.ref if k == len(seg.triggers) - 1 or (kind == "decision" and k == last_decision) else None
         st.more_refs = seg.refs[1:]
         KINDS[kind].date(ctx, st, mentions)
@@ -103,18 +113,29 @@ def _read_segment(ctx: Context, L: Letter, fn: Footnote, seg: Segment, answer_rx
     return anchor
 
 
+# The rules that find the statements no wordings table names.
+DISPATCH_RULE, FORWARD_RULE, NOTED_RULE, CONTINUED_RULE = ("dispatch.sent", "dispatch.forwarded",
+                                                           "noted.document", "decision.continued")
+
+
 def _find(ctx: Context, seg: Segment, answer_rx: AnswerPatterns) -> Iterator[Trigger]:
     for rx, named in answer_rx:
         for m in rx.finditer(seg.text):
             wording = named.match(seg.text, m.start())
-            seg.worded.setdefault(m.span(), ctx.w.answers.wording_outcome.get(wording.lastgroup or "") if wording
-                                  else None)
+            group = wording.lastgroup or "" if wording else ""
+            seg.worded.setdefault(m.span(), ctx.w.answers.wording_outcome.get(group) if wording else None)
+            seg.rules.setdefault((m.start(), m.end(), "response"), ctx.w.answers.wording_rule.get(group, ""))
             yield m.start(), m.end(), "response"
-    for rx in ctx.w.decisions.trigger_rx:
-        yield from ((m.start(), m.end(), "decision") for m in rx.finditer(seg.text))
-    yield from ((m.start(), m.end(), "dispatch") for m in ctx.w.dispatch.dispatch.finditer(seg.text))
-    yield from ((m.start(), m.end(), "forward") for m in ctx.w.dispatch.forwarded.finditer(seg.text))
-    yield from ((m.start(), m.end(), "noted") for m in ctx.w.decisions.noted_doc.finditer(seg.text))
+    for rx, rule in zip(ctx.w.decisions.trigger_rx, ctx.w.decisions.trigger_rules, strict=True):
+        for m in rx.finditer(seg.text):
+            seg.rules.setdefault((m.start(), m.end(), "decision"), rule)
+            yield m.start(), m.end(), "decision"
+    for kind, rule, rx in (("dispatch", DISPATCH_RULE, ctx.w.dispatch.dispatch),
+                           ("forward", FORWARD_RULE, ctx.w.dispatch.forwarded),
+                           ("noted", NOTED_RULE, ctx.w.decisions.noted_doc)):
+        for m in rx.finditer(seg.text):
+            seg.rules.setdefault((m.start(), m.end(), kind), rule)
+            yield m.start(), m.end(), kind
 
 
 def continued_decision(ctx: Context, seg: Segment) -> bool:

@@ -20,6 +20,26 @@ NEVER = re.compile(r"(?!)")
 AnswerWording = tuple[str, Outcome | None]
 
 
+def rule_name(prefix: str, pattern: str) -> str:
+    """A stable, IRI-safe name for one wording: its group and the first words it reads ("outcome.agreed.agree")."""
+    text = re.sub(r"\\[bBsSwWdD]|\[[^\]]*\]|\{[^}]*\}", " ", pattern)
+    # Innermost groups first: a look-around or an optional group names nothing; of other alternatives, the first.
+    group = re.compile(r"\((?P<kind>\?[!=]|\?<[=!])?(?:\?:|\?P<\w+>)?(?P<body>[^()]*)\)(?P<opt>[?*])?")
+    while group.search(text):
+        text = group.sub(lambda m: "" if m.group("kind") or m.group("opt") else m.group("body").split("|")[0], text)
+    slug = re.sub(r"[^a-z]+", "-", text.split("|")[0].lower()).strip("-")[:48].strip("-")
+    return f"{prefix}.{slug or 'pattern'}"
+
+
+def named_alternatives(prefix: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Each pattern's rule name; a name two patterns would share gets the position of the later one."""
+    names: list[str] = []
+    for k, pattern in enumerate(patterns):
+        name = rule_name(prefix, pattern)
+        names.append(name if name not in names else f"{name}-{k}")
+    return tuple(names)
+
+
 def either(*alternatives: str) -> str:
     """One group of alternatives, tried in order."""
     return "(?:" + "|".join(alternatives) + ")"
@@ -111,6 +131,30 @@ class Requests:
     opinion: tuple[Pattern[str], ...]  # what the decider's letters ask: an opinion
     request: tuple[Pattern[str], ...]  # what other letters ask: consent, a decision, an answer, an opinion
     proposal: Pattern[str]  # a proposal sent to the decider is a request too
+    opinion_rules: tuple[str, ...] = field(init=False, repr=False)
+    request_rules: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _set(self, opinion_rules=named_alternatives("request.opinion", tuple(p.pattern for p in self.opinion)),
+             request_rules=named_alternatives("request.asked", tuple(p.pattern for p in self.request)))
+
+
+@dataclass(frozen=True, eq=False)
+class Points:
+    """How a letter numbers the points it raises ("1.", "2)", "Secondly,"), and how a note names one."""
+
+    numbered: Pattern[str]  # a point's number at the start of a sentence: group n
+    ordinals: dict[str, str]  # a point's ordinal word at the start of a sentence ("secondly") → its number
+    named: Pattern[str]  # a note names the point it answers: group n (a number) or o (an ordinal word)
+    ordinal_lead: Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        words = "|".join(sorted(self.ordinals, key=len, reverse=True)) or NEVER.pattern
+        _set(self, ordinal_lead=re.compile(r"^\W*(?:and\s+)?(?P<o>" + words + r")\b", re.I))
+
+    def number(self, word: str) -> str | None:
+        """The number of an ordinal word or a numeral ("second" → "2")."""
+        return word if word.isdigit() else self.ordinals.get(word.lower())
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,13 +177,26 @@ class Answers:
     outcome_rx: tuple[tuple[Outcome, Pattern[str]], ...] = field(init=False, repr=False)
     amended: Pattern[str] = field(init=False, repr=False)
     wording_outcome: dict[str, Outcome | None] = field(init=False, repr=False)
+    wording_rule: dict[str, str] = field(init=False, repr=False)  # named group → the wording's rule name
+    outcome_names: tuple[tuple[str, ...], ...] = field(init=False, repr=False)  # per outcome rule, its words' names
 
     def __post_init__(self) -> None:
-        rules = tuple((outcome, re.compile("|".join(words) or NEVER.pattern, re.I))
-                      for outcome, words in self.outcome_rules)
+        # Each keyword a named group of its own, so that a match tells which one read the outcome.
+        names = tuple(named_alternatives(f"outcome.{outcome.value}", words) for outcome, words in self.outcome_rules)
+        rules = tuple((outcome, re.compile("|".join(f"(?P<k{j}>{w})" for j, w in enumerate(words)) or NEVER.pattern,
+                                           re.I)) for outcome, words in self.outcome_rules)
         amended = next((rx for outcome, rx in rules if outcome is Outcome.AMENDED), NEVER)
         table = {f"a{k}": outcome for k, (_, outcome) in enumerate(self.verbs + self.nouns + self.passives)}
-        _set(self, outcome_rx=rules, amended=amended, wording_outcome=table)
+        wording = {f"a{k}": name for k, name in enumerate(
+            named_alternatives("answer.verb", tuple(w for w, _ in self.verbs)) +
+            named_alternatives("answer.noun", tuple(w for w, _ in self.nouns)) +
+            named_alternatives("answer.passive", tuple(w for w, _ in self.passives)))}
+        _set(self, outcome_rx=rules, amended=amended, wording_outcome=table, wording_rule=wording,
+             outcome_names=names)
+
+    def outcome_rule(self, index: int, match: re.Match[str]) -> str:
+        """The name of the keyword of outcome rule `index` that `match` found."""
+        return self.outcome_names[index][int((match.lastgroup or "k0")[1:])]
 
     def wording_groups(self, named: bool = True) -> tuple[str, str, str]:
         """The verbs, nouns and passives as alternatives; named groups tell which wording (so which outcome)
@@ -164,12 +221,25 @@ class Decisions:
     date_follows: Pattern[str]
     continued: Pattern[str]  # "…; on September 22 - the decision on …": a further decision
     noted_doc: Pattern[str]  # "Molotov sent a telegram"
+    protocol: dict[str, Pattern[str]]  # rule name → a protocol number (group p) and its item (group i)
     trigger_rx: tuple[Pattern[str], ...] = field(init=False, repr=False)
+    trigger_rules: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         verbs = "|".join(self.verbs) or NEVER.pattern
         _set(self, trigger_rx=tuple(re.compile(t.replace("<PB>", self.pb).replace("<VERBS>", verbs))
-                                    for t in self.triggers))
+                                    for t in self.triggers),
+             trigger_rules=named_alternatives("decision", tuple(t.replace("<PB>", " pb ").replace("<VERBS>", " did ")
+                                                                for t in self.triggers)))
+
+
+@dataclass(frozen=True, eq=False)
+class Dates:
+    """How the editors write a date they could not give as one day: "[Between August 10 and 14, 1931]"."""
+
+    qualifiers: dict[str, tuple[str, str]]  # rule name → (the words, the bound they set: "from", "until", "between")
+    choice: Pattern[str]  # between two days: one of them ("9 or 10")
+    span: Pattern[str]  # between two days: any from the first to the second ("10 and 14", "3-4")
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,8 +297,10 @@ class Wordings:
     dispatch: Dispatch
     numbers: Numbers
     requests: Requests
+    points: Points
     answers: Answers
     decisions: Decisions
     closings: Closings
     names: Names
     sentences: Sentences
+    dates: Dates

@@ -10,12 +10,14 @@ from ...vocabulary import Outcome
 from .base import (
     Answers,
     Closings,
+    Dates,
     Decisions,
     Dispatch,
     Headings,
     Marks,
     Names,
     Numbers,
+    Points,
     Requests,
     Sentences,
     Sources,
@@ -176,6 +178,23 @@ def requests() -> Requests:
     )
 
 
+_ORDINALS = {"first": "1", "firstly": "1", "second": "2", "secondly": "2", "third": "3", "thirdly": "3",
+             "fourth": "4", "fourthly": "4", "fifth": "5", "fifthly": "5", "sixth": "6", "seventh": "7",
+             "eighth": "8", "ninth": "9", "tenth": "10"}
+
+
+def points() -> Points:
+    """Points a letter raises: "1. …", "2) …", "Secondly, we ask …"; a note names one: "on point 2", "item 3",
+    "to the second point"."""
+    ordinal = either(*_ORDINALS)
+    return Points(
+        numbered=re.compile(r"^\W{0,2}(?P<n>\d{1,2})\s*(?:\)|\.(?=\s|$))"),
+        ordinals=_ORDINALS,
+        named=re.compile(r"\b(?:point|item|paragraph|question)\s+(?:No\.?\s*)?(?P<n>\d{1,2})\b(?![./]\d)|\bthe\s+"
+                         r"(?P<o>" + ordinal + r")\s+(?:point|item|paragraph|question)\b", re.I),
+    )
+
+
 _CITED_NO = r"\d{1,5}(?:\s*/\s*sh)?"
 _NOT_ORDINAL = r"(?![\d%/.,]\d|st\b|nd\b|rd\b|th\b)"
 
@@ -294,6 +313,18 @@ def decisions() -> Decisions:
         continued=re.compile(r"\s*\)?\s*[,;]\s*(?:and\s+)?on\s+(?:\d{1,2}\s+)?[A-Z][a-z]+"),
         noted_doc=re.compile(r"(?P<who>" + NAME + r")\s+sent\s+(?:a|an|his)\s+(?P<kind>telegram|letter|note|"
                              r"memorandum|report|cipher|encryption|message)\b"),
+        protocol={
+            # "protocol No. 15, item 42", "minutes No. 15, point 42", "Protocol 15, p. 42"
+            "protocol.number-and-item": re.compile(
+                r"\b(?:protocol|minutes)\s+(?:No\.?\s*)?(?P<p>\d{1,4})\b[^.;()]{0,60}?\b(?:item|point|paragraph|p\.)"
+                r"\s*(?:No\.?\s*)?(?P<i>\d{1,4}[a-z]?)\b", re.I),
+            # "P15/42": the archive's short form, protocol 15, item 42
+            "protocol.short-form": re.compile(r"(?<![\w./])P\s?(?P<p>\d{1,4})\s*/\s*(?P<i>\d{1,4}[a-z]?)\b(?![./]\d)"),
+            # "item 42 of protocol No. 15"
+            "protocol.item-of-protocol": re.compile(
+                r"\b(?:item|point|paragraph)\s+(?:No\.?\s*)?(?P<i>\d{1,4}[a-z]?)\s+of\s+(?:the\s+)?(?:PB\s+)?"
+                r"(?:protocol|minutes)\s+(?:No\.?\s*)?(?P<p>\d{1,4})\b", re.I),
+        },
     )
 
 
@@ -368,11 +399,30 @@ def sentences() -> Sentences:
     )
 
 
+def dates() -> Dates:
+    """Dates the editors could not give as one day: "[Between August 10 and 14, 1931]", "[Not earlier than
+    October 3, 1934]", "[Not later than …]", "[Before …]", "[After …]"; "[September 9 or 10, 1936]" (one of two
+    days), "October 3-4, 1934", "August 31 - September 1, 1931" (every day between)."""
+    return Dates(
+        qualifiers={
+            "date.between": (r"between", "between"),
+            "date.not-earlier-than": (r"(?:not|no)\s+earlier\s+than", "from"),
+            "date.not-before": (r"not\s+before", "from"),
+            "date.after": (r"after", "from"),
+            "date.not-later-than": (r"(?:not|no)\s+later\s+than", "until"),
+            "date.not-after": (r"not\s+after", "until"),
+            "date.before": (r"before", "until"),
+        },
+        choice=re.compile(r"\s*or\s*", re.I),
+        span=re.compile(r"\s*(?:[-–—]|and|to)\s*", re.I),
+    )
+
+
 def wordings() -> Wordings:
     """The English edition's wordings, all groups."""
     return Wordings(language="en", headings=headings(), sources=sources(), marks=marks(), dispatch=dispatch(),
-                    numbers=numbers(), requests=requests(), answers=answers(), decisions=decisions(),
-                    closings=closings(), names=names(), sentences=sentences())
+                    numbers=numbers(), requests=requests(), points=points(), answers=answers(),
+                    decisions=decisions(), closings=closings(), names=names(), sentences=sentences(), dates=dates())
 
 
 EN = wordings()
