@@ -43,7 +43,8 @@ _PROPERTIES = _PREFIXES + """SELECT ?s ?key ?v ?label ?notation ?file WHERE {{
   ?s a {cls} .
   VALUES (?key ?p) {{ {pairs} }}
   ?s ?p ?v .
-  OPTIONAL {{ ?v skos:prefLabel ?label }}
+  FILTER(?key != "name" || LANG(?v) IN ("en", ""))
+  OPTIONAL {{ ?v skos:prefLabel ?label FILTER(LANG(?label) IN ("en", "")) }}
   OPTIONAL {{ ?v skos:notation ?notation }}
   OPTIONAL {{ ?v pbo:sourceFile ?file }}
 }}"""

@@ -51,6 +51,11 @@ class Entry:
     forms: list[str] = field(default_factory=list)
     initials: list[str] = field(default_factory=list)
     default: bool = False
+    # The Russian labels (@ru): the preferred one, and the forms a Russian text names the entry by (a person's
+    # altLabels; a place's or organisation's prefLabel and altLabels), in the nominative. The English
+    # lookups never read them.
+    label_ru: str | None = None
+    forms_ru: list[str] = field(default_factory=list)
 
     @property
     def iri(self) -> str:
@@ -97,7 +102,12 @@ class Authority:
             if not s.startswith(ID):
                 continue
             d = raw.setdefault(s, {"types": set(), "family": None, "pref": None, "alt": [], "initials": [],
-                                   "default": False})
+                                   "default": False, "pref_ru": None, "alt_ru": []})
+            lang = q.object.language if isinstance(q.object, ox.Literal) else None
+            if lang and lang != "en":
+                if lang == "ru":
+                    _keep_ru(d, q.predicate.value, q.object.value)
+                continue  # a label in another language is no English surface form
             _keep(d, q.predicate.value, q.object.value)
         entries = []
         for iri in sorted(raw):
@@ -112,8 +122,10 @@ class Authority:
                 forms.append(d["pref"] or "")
             forms += sorted(d["alt"])
             forms = [f for f in dict.fromkeys(forms) if len(f) >= 2]
+            forms_ru = ([] if kind == "person" else [d["pref_ru"] or ""]) + sorted(d["alt_ru"])
+            forms_ru = [f for f in dict.fromkeys(forms_ru) if len(f) >= 2]
             entries.append(Entry(iri[len(ID):], kind, d["pref"] or d["family"] or iri, d["family"], forms,
-                                 sorted(d["initials"]), d["default"]))
+                                 sorted(d["initials"]), d["default"], d["pref_ru"], forms_ru))
         return cls(entries, path, by_subject)
 
     @cached_property
@@ -217,6 +229,14 @@ def _keep(d: dict, p: str, value: str) -> None:
         d["alt" if p == _P["alt"] else "initials"].append(value)
     elif p == _P["default"]:
         d["default"] = value == "true"
+
+
+def _keep_ru(d: dict, p: str, value: str) -> None:
+    """Keep a Russian label of an entry, apart from the English forms."""
+    if p == _P["pref"]:
+        d["pref_ru"] = value
+    elif p == _P["alt"]:
+        d["alt_ru"].append(value)
 
 
 def _word_char_at(text: str, i: int) -> bool:

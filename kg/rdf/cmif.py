@@ -33,7 +33,7 @@ SELECT ?letter ?date ?editorial ?place ?pages WHERE {
   OPTIONAL { ?letter pbo:editionPages ?pages }
   OPTIONAL {
     SELECT ?letter (MIN(STR(?label)) AS ?place)
-    WHERE { ?letter pbo:transmission/prov:atLocation/skos:prefLabel ?label }
+    WHERE { ?letter pbo:transmission/prov:atLocation/skos:prefLabel ?label FILTER(LANG(?label) IN ("en", "")) }
     GROUP BY ?letter
   }
 }
@@ -44,7 +44,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 SELECT ?letter ?role ?name ?body WHERE {
   { ?letter schema:sender ?p BIND("sent" AS ?role) } UNION { ?letter schema:recipient ?p BIND("received" AS ?role) }
-  OPTIONAL { ?p skos:prefLabel ?label }
+  OPTIONAL { ?p skos:prefLabel ?label FILTER(LANG(?label) IN ("en", "")) }
   OPTIONAL { ?p foaf:familyName ?family }
   BIND(STR(COALESCE(?label, ?family, REPLACE(STR(?p), "^.*/", ""))) AS ?name)
   BIND(EXISTS { ?p a foaf:Organization } AS ?body)
